@@ -1,0 +1,117 @@
+package dev.remotemedia.grpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Struct;
+import com.google.protobuf.util.JsonFormat;
+import dev.remotemedia.audio.Pcm;
+import dev.remotemedia.grpc.v1.AudioData;
+import dev.remotemedia.grpc.v1.DataFrame;
+import dev.remotemedia.grpc.v1.Event;
+import dev.remotemedia.grpc.v1.SampleFormat;
+import dev.remotemedia.grpc.v1.Segment;
+import dev.remotemedia.grpc.v1.Text;
+import dev.remotemedia.pipeline.AudioFrame;
+import dev.remotemedia.pipeline.EventFrame;
+import dev.remotemedia.pipeline.Events;
+import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.SpeechSegment;
+import dev.remotemedia.pipeline.TextFrame;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The one mapping between pipeline frames and {@code remotemedia.v1} messages, used by the gRPC
+ * server and by the RemotePipelineNode client alike. Audio travels as PCM16 (half the bytes of
+ * float32; VAD segments are 16-bit speech anyway); both formats are accepted on input.
+ */
+public final class FrameCodec {
+    private FrameCodec() {}
+
+    public static DataFrame encode(Frame frame, long sequence) {
+        DataFrame.Builder b = DataFrame.newBuilder().setSequence(sequence).setTMs(frame.tMs());
+        if (frame instanceof AudioFrame a) {
+            b.setAudio(audio(a));
+        } else if (frame instanceof SpeechSegment s) {
+            b.setSegmentId(s.id()).setSegment(Segment.newBuilder().setStartMs(s.startMs()).setEndMs(s.endMs())
+                    .setAudio(audio(s.audio())));
+        } else if (frame instanceof TextFrame t) {
+            b.setSegmentId(t.segment()).setText(Text.newBuilder().setText(t.text()));
+        } else if (frame instanceof EventFrame e) {
+            b.setSegmentId(Math.max(0, e.segment())).setEvent(Event.newBuilder().setType(e.type()).setFields(struct(e.fields())));
+        }
+        return b.build();
+    }
+
+    /** Decodes a frame from a peer; malformed content raises {@link IllegalArgumentException} naming the field. */
+    public static Frame decode(DataFrame f) {
+        return switch (f.getPayloadCase()) {
+            case AUDIO -> audio(f.getAudio(), f.getTMs());
+            case SEGMENT -> new SpeechSegment(f.getSegmentId(), f.getSegment().getStartMs(), f.getSegment().getEndMs(),
+                    audio(f.getSegment().getAudio(), f.getSegment().getStartMs()));
+            case TEXT -> new TextFrame(f.getText().getText(), f.getSegmentId(), f.getTMs());
+            case EVENT -> new EventFrame(f.getEvent().getType(), f.getTMs(), json(f.getEvent().getFields()));
+            case PAYLOAD_NOT_SET -> throw new IllegalArgumentException("frame " + f.getSequence() + ": no payload");
+        };
+    }
+
+    public static AudioData audio(AudioFrame a) {
+        return AudioData.newBuilder().setPcm(ByteString.copyFrom(Pcm.toPcm16(a.samples())))
+                .setFormat(SampleFormat.PCM_S16LE).setSampleRate(a.sampleRate()).setChannels(a.channels()).build();
+    }
+
+    public static AudioFrame audio(AudioData d, long tMs) {
+        if (d.getSampleRate() == 0) throw new IllegalArgumentException("audio.sample_rate: must be positive");
+        int channels = d.getChannels() == 0 ? 1 : d.getChannels();
+        byte[] bytes = d.getPcm().toByteArray();
+        float[] samples = switch (d.getFormat()) {
+            case PCM_S16LE, SAMPLE_FORMAT_UNSPECIFIED -> {
+                if (bytes.length % 2 != 0) throw new IllegalArgumentException("audio.pcm: odd byte count for PCM16");
+                yield Pcm.fromPcm16(bytes);
+            }
+            case PCM_F32LE -> {
+                if (bytes.length % 4 != 0) throw new IllegalArgumentException("audio.pcm: byte count not a multiple of 4 for float32");
+                float[] out = new float[bytes.length / 4];
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+                yield out;
+            }
+            case UNRECOGNIZED -> throw new IllegalArgumentException("audio.format: unknown sample format");
+        };
+        if (samples.length % channels != 0) throw new IllegalArgumentException("audio.pcm: sample count not a multiple of channels");
+        return new AudioFrame(samples, d.getSampleRate(), channels, tMs);
+    }
+
+    public static Struct struct(JsonNode json) {
+        try {
+            Struct.Builder b = Struct.newBuilder();
+            JsonFormat.parser().merge(json.toString(), b);
+            return b.build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
+        }
+    }
+
+    /** Struct numbers are doubles: give whole numbers back their integer form (segment 1, not 1.0). */
+    private static ObjectNode integral(ObjectNode o) {
+        o.fieldNames().forEachRemaining(name -> {
+            JsonNode v = o.get(name);
+            if (v.isDouble() && v.asDouble() == Math.rint(v.asDouble()) && Math.abs(v.asDouble()) < 1e15) {
+                o.put(name, v.asLong());
+            } else if (v instanceof ObjectNode child) {
+                integral(child);
+            }
+        });
+        return o;
+    }
+
+    public static ObjectNode json(Struct s) {
+        try {
+            return integral((ObjectNode) Events.JSON.readTree(JsonFormat.printer().omittingInsignificantWhitespace().print(s)));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("event.fields: not a JSON object", e);
+        }
+    }
+}

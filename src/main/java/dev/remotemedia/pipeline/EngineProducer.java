@@ -1,0 +1,24 @@
+package dev.remotemedia.pipeline;
+
+import dev.remotemedia.manifest.VariableSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Exposes one {@link PipelineEngine} to the server; `${VAR}`s resolve through MicroProfile Config (env included). */
+@ApplicationScoped
+public class EngineProducer {
+    @Produces
+    @ApplicationScoped
+    PipelineEngine engine(PipelineConfig config) {
+        int threads = config.pipeline().workerThreads() > 0 ? config.pipeline().workerThreads()
+                : Math.max(2, Runtime.getRuntime().availableProcessors());
+        VariableSource vars = name -> ConfigProvider.getConfig().getOptionalValue(name, String.class);
+        return new PipelineEngine(NodeTypeRegistry.load(), vars, threads);
+    }
+
+    void close(@Disposes PipelineEngine engine) {
+        engine.close();
+    }
+}
