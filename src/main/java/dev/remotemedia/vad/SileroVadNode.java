@@ -124,6 +124,11 @@ final class SileroVadNode implements Node {
         trimHistory(segmenter.keepFrom());
     }
 
+    /** The per-frame path without the stream plumbing (for `bench vad`). */
+    List<Frame> handleForBenchmark(AudioFrame frame) {
+        return handle(frame);
+    }
+
     /** Called once when the input ends: closes open speech and drains padding. */
     private List<Frame> flush() {
         out = new ArrayList<>(4);
