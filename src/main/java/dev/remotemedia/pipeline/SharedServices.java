@@ -20,6 +20,11 @@ public final class SharedServices implements AutoCloseable {
         services.put(key, service);
     }
 
+    /** Keys of the services created so far (e.g. loaded models), for Describe. */
+    public java.util.List<String> keys() {
+        return services.keySet().stream().sorted().toList();
+    }
+
     @Override
     public void close() {
         services.values().forEach(s -> {

@@ -1,0 +1,29 @@
+package dev.remotemedia.grpc;
+
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.quarkus.grpc.GlobalInterceptor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Installs {@link BearerAuthInterceptor} on every gRPC service of the Quarkus server. */
+@GlobalInterceptor
+@ApplicationScoped
+public class AuthInterceptorBean implements ServerInterceptor {
+    private volatile BearerAuthInterceptor delegate;
+
+    @Inject
+    TokenAuthenticator tokens;
+
+    @Inject
+    GrpcConfig config;
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        BearerAuthInterceptor d = delegate;
+        if (d == null) delegate = d = new BearerAuthInterceptor(tokens, config.auth().exemptHealth());
+        return d.interceptCall(call, headers, next);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.remotemedia.grpc;
+
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+
+/** Rejects calls without an accepted bearer token with UNAUTHENTICATED; health (and reflection) may be exempt. */
+public final class BearerAuthInterceptor implements ServerInterceptor {
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final TokenAuthenticator tokens;
+    private final boolean exemptHealth;
+
+    public BearerAuthInterceptor(TokenAuthenticator tokens, boolean exemptHealth) {
+        this.tokens = tokens;
+        this.exemptHealth = exemptHealth;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        String service = call.getMethodDescriptor().getServiceName();
+        if (tokens.disabled() || exemptHealth && service != null
+                && (service.equals("grpc.health.v1.Health") || service.startsWith("grpc.reflection."))) {
+            return next.startCall(call, headers);
+        }
+        var verdict = tokens.check(headers.get(AUTHORIZATION));
+        if (verdict != TokenAuthenticator.Verdict.OK) {
+            call.close(Status.UNAUTHENTICATED.withDescription(TokenAuthenticator.describe(verdict)), new Metadata());
+            return new ServerCall.Listener<>() {};
+        }
+        return next.startCall(call, headers);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.remotemedia.grpc;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.List;
+import java.util.Optional;
+
+/** `remotemedia.grpc.*`: the PipelineService server. Port and TLS are Quarkus' `quarkus.grpc.server.*`. */
+@ConfigMapping(prefix = "remotemedia.grpc")
+public interface GrpcConfig {
+    /** Streams served at once; more get RESOURCE_EXHAUSTED. */
+    @WithDefault("256")
+    int maxStreams();
+
+    /** A stream that sends nothing for this long is closed (0 = never). */
+    @WithDefault("300000")
+    long idleTimeoutMs();
+
+    /** On shutdown: report NOT_SERVING, refuse new streams and let running segments finish for up to this long. */
+    @WithDefault("10000")
+    long drainTimeoutMs();
+
+    /** Named pipelines opened once at start-up (loading their models) before health reports SERVING. */
+    Optional<List<String>> warmupPipelines();
+
+    /** Manifests fetched by URL are re-validated after this many ms (ETag / Last-Modified). */
+    @WithDefault("30000")
+    long manifestCacheTtlMs();
+
+    /** Timeout of one manifest fetch attempt. */
+    @WithDefault("5000")
+    long manifestFetchTimeoutMs();
+
+    /** Bearer-token authentication. */
+    Auth auth();
+
+    interface Auth {
+        /** Accepted tokens (comma-separated); empty = authentication off. Env: REMOTEMEDIA_GRPC_AUTH_TOKENS. */
+        Optional<List<String>> tokens();
+
+        /** A file with one accepted token per line (e.g. a mounted secret). */
+        Optional<String> tokensFile();
+
+        /** Let grpc.health.v1 and reflection through without a token (load balancers probe without one). */
+        @WithDefault("true")
+        boolean exemptHealth();
+    }
+}

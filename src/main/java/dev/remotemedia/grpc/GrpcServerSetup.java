@@ -1,0 +1,93 @@
+package dev.remotemedia.grpc;
+
+import dev.remotemedia.manifest.ManifestFetcher;
+import dev.remotemedia.manifest.ManifestResolver;
+import dev.remotemedia.pipeline.PipelineConfig;
+import dev.remotemedia.pipeline.PipelineEngine;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
+import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Wires the server side: the stream handler, token check, and the gRPC health status —
+ * NOT_SERVING until warm-up pipelines (and their models) are loaded, and again while draining.
+ */
+@ApplicationScoped
+public class GrpcServerSetup {
+    private static final Logger LOG = Logger.getLogger(GrpcServerSetup.class);
+    static final String SERVICE = "remotemedia.v1.PipelineService";
+
+    @Inject
+    GrpcConfig config;
+
+    @Inject
+    PipelineConfig pipelineConfig;
+
+    @Inject
+    Instance<GrpcHealthStorage> health;
+
+    @Produces
+    @Singleton
+    ManifestResolver resolver(PipelineEngine engine, Instance<ManifestFetcher.ObjectStore> s3) {
+        var fetcher = new ManifestFetcher(Duration.ofMillis(config.manifestCacheTtlMs()),
+                Duration.ofMillis(config.manifestFetchTimeoutMs()), 2, s3.isResolvable() ? s3.get() : null);
+        return new ManifestResolver(engine::parse, Path.of(pipelineConfig.pipeline().manifestsDir()), fetcher);
+    }
+
+    @Produces
+    @Singleton
+    StreamHandler handler(PipelineEngine engine, ManifestResolver resolver) {
+        long idle = config.idleTimeoutMs();
+        return new StreamHandler(engine, resolver, new ServerLimits(config.maxStreams(), Duration.ofMillis(idle), pipelineConfig.role()));
+    }
+
+    @Produces
+    @Singleton
+    TokenAuthenticator tokens() {
+        return TokenAuthenticator.of(config.auth().tokens().orElse(List.of()), config.auth().tokensFile().map(Path::of).orElse(null));
+    }
+
+    void start(@Observes StartupEvent event, StreamHandler handler, ManifestResolver resolver, PipelineEngine engine) {
+        setHealth(ServingStatus.NOT_SERVING);
+        List<String> warmup = config.warmupPipelines().orElse(List.of());
+        engine.worker().execute(() -> {
+            try {
+                for (String name : warmup) {
+                    long t0 = System.nanoTime();
+                    engine.open(resolver.named(name), "warmup").close();
+                    LOG.infof("warm-up pipeline %s ready in %d ms", name, (System.nanoTime() - t0) / 1_000_000);
+                }
+                setHealth(ServingStatus.SERVING);
+            } catch (RuntimeException e) {
+                LOG.errorf("warm-up failed, gRPC health stays NOT_SERVING: %s", e.getMessage());
+            }
+        });
+    }
+
+    void stop(@Observes @Priority(1) ShutdownEvent event, StreamHandler handler) throws InterruptedException {
+        handler.drain();
+        setHealth(ServingStatus.NOT_SERVING);
+        int units = handler.activeUnits();
+        boolean idle = handler.awaitIdle(Duration.ofMillis(config.drainTimeoutMs()));
+        LOG.infof("drained: %d segment(s) were in flight, %s", units, idle ? "all finished" : "drain timeout reached");
+    }
+
+    private void setHealth(ServingStatus status) {
+        if (!health.isResolvable()) return;
+        health.get().setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, status);
+        health.get().setStatus(SERVICE, status);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.remotemedia.grpc;
+
+import dev.remotemedia.grpc.v1.Capacity;
+import dev.remotemedia.grpc.v1.Closed;
+import dev.remotemedia.grpc.v1.DataFrame;
+import dev.remotemedia.grpc.v1.DescribeResponse;
+import dev.remotemedia.grpc.v1.Error;
+import dev.remotemedia.grpc.v1.ExecuteRequest;
+import dev.remotemedia.grpc.v1.ExecuteResponse;
+import dev.remotemedia.grpc.v1.ManifestRef;
+import dev.remotemedia.grpc.v1.NodeTypeInfo;
+import dev.remotemedia.grpc.v1.Ready;
+import dev.remotemedia.grpc.v1.SegmentDone;
+import dev.remotemedia.grpc.v1.StreamRequest;
+import dev.remotemedia.grpc.v1.StreamResponse;
+import dev.remotemedia.manifest.Manifest;
+import dev.remotemedia.manifest.ManifestException;
+import dev.remotemedia.manifest.ManifestFetchException;
+import dev.remotemedia.manifest.ManifestResolver;
+import dev.remotemedia.pipeline.ErrorKind;
+import dev.remotemedia.pipeline.EventFrame;
+import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.NodeTypeJson;
+import dev.remotemedia.pipeline.PipelineEngine;
+import dev.remotemedia.pipeline.PipelineException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The transport-independent body of {@code PipelineService}: used by the Quarkus gRPC service and
+ * by plain grpc-java servers (tests, tools). A stream opens a session with a manifest, then each
+ * frame with a segment id is one unit of work: it runs through the pipeline, its results go back
+ * tagged with the request's sequence, and a {@code SegmentDone} marker closes it. Units of a
+ * stream run in order; streams run independently.
+ */
+public final class StreamHandler {
+    private static final Logger LOG = Logger.getLogger(StreamHandler.class);
+
+    private final PipelineEngine engine;
+    private final ManifestResolver resolver;
+    private final ServerLimits limits;
+    private final AtomicInteger activeStreams = new AtomicInteger();
+    private final AtomicInteger activeUnits = new AtomicInteger();
+    private final AtomicLong streamIds = new AtomicLong();
+    private volatile boolean draining;
+
+    public StreamHandler(PipelineEngine engine, ManifestResolver resolver, ServerLimits limits) {
+        this.engine = engine;
+        this.resolver = resolver;
+        this.limits = limits;
+    }
+
+    public int activeStreams() { return activeStreams.get(); }
+
+    public int activeUnits() { return activeUnits.get(); }
+
+    /** Stop accepting streams; running units finish (see {@link #awaitIdle}). */
+    public void drain() { draining = true; }
+
+    public boolean draining() { return draining; }
+
+    /** Waits until no unit is running or the timeout passes; true when idle. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (activeUnits.get() > 0 && System.nanoTime() < deadline) TimeUnit.MILLISECONDS.sleep(20);
+        return activeUnits.get() == 0;
+    }
+
+    public Multi<StreamResponse> stream(Multi<StreamRequest> requests) {
+        return Multi.createFrom().deferred(() -> {
+            if (draining) return Multi.createFrom().failure(status(Status.UNAVAILABLE, "server is draining; use another endpoint"));
+            if (activeStreams.incrementAndGet() > limits.maxStreams()) {
+                activeStreams.decrementAndGet();
+                return Multi.createFrom().failure(status(Status.RESOURCE_EXHAUSTED,
+                        "CapacityExceeded: " + limits.maxStreams() + " streams already open (remotemedia.grpc.max-streams)"));
+            }
+            ServerStream s = new ServerStream("s" + streamIds.incrementAndGet());
+            Multi<StreamRequest> in = limits.idleTimeout().isZero() ? requests
+                    : requests.ifNoItem().after(limits.idleTimeout()).failWith(() -> status(Status.DEADLINE_EXCEEDED,
+                    "stream idle for " + limits.idleTimeout().toMillis() + " ms (remotemedia.grpc.idle-timeout-ms)"));
+            return in.onItem().transformToMulti(s::handle).concatenate()
+                    .onTermination().invoke(activeStreams::decrementAndGet);
+        });
+    }
+
+    /** One client stream: its manifest and the units it sent. Touched by one request at a time (concatenate). */
+    private final class ServerStream {
+        private final String id;
+        private Manifest manifest;
+
+        ServerStream(String id) { this.id = id; }
+
+        Multi<StreamResponse> handle(StreamRequest req) {
+            return switch (req.getMsgCase()) {
+                case OPEN -> open(req);
+                case FRAME -> {
+                    if (manifest == null) yield Multi.createFrom().failure(status(Status.FAILED_PRECONDITION, "the first message must be open"));
+                    yield unit(req.getFrame());
+                }
+                case END -> Multi.createFrom().item(StreamResponse.newBuilder().setClosed(Closed.newBuilder().setReason("end of input")).build());
+                case MSG_NOT_SET -> Multi.createFrom().failure(status(Status.INVALID_ARGUMENT, "empty StreamRequest"));
+            };
+        }
+
+        private Multi<StreamResponse> open(StreamRequest req) {
+            if (manifest != null) return Multi.createFrom().failure(status(Status.FAILED_PRECONDITION, "session already open"));
+            return resolve(req.getOpen().getManifest()).map(m -> {
+                engine.open(m, id).close(); // surface node errors (a missing model) now, not at the first segment
+                manifest = m;
+                LOG.debugf("stream %s opened with %s (client session %s)", id, m.name(), req.getOpen().getClientSessionId());
+                return StreamResponse.newBuilder().setReady(Ready.newBuilder().setSessionId(id).setServerId(ServerIdentity.id())).build();
+            }).onFailure().transform(StreamHandler::toStatus).toMulti();
+        }
+
+        private Multi<StreamResponse> unit(DataFrame frame) {
+            if (frame.getSegmentId() == 0) {
+                return Multi.createFrom().item(error(ErrorKind.InvalidInput, "frame " + frame.getSequence()
+                        + ": segment_id must be set (each segment is one unit of work)", 0, frame.getSequence()));
+            }
+            Frame input;
+            try {
+                input = FrameCodec.decode(frame);
+            } catch (IllegalArgumentException e) {
+                return Multi.createFrom().item(error(ErrorKind.InvalidInput, "segment " + frame.getSegmentId() + ": " + e.getMessage(),
+                        frame.getSegmentId(), frame.getSequence()));
+            }
+            long seq = frame.getSequence();
+            long started = System.nanoTime();
+            activeUnits.incrementAndGet();
+            Multi<StreamResponse> results = engine.open(manifest, id + "/" + frame.getSegmentId())
+                    .run(Multi.createFrom().item(input))
+                    .select().where(f -> f != input) // pass-through of the input is not a result
+                    .map(f -> StreamResponse.newBuilder().setResult(FrameCodec.encode(f, seq)).build());
+            Multi<StreamResponse> done = Multi.createFrom().item(() -> StreamResponse.newBuilder().setSegmentDone(
+                    SegmentDone.newBuilder().setSegmentId(frame.getSegmentId()).setRequestSequence(seq)
+                            .setProcessingMs((System.nanoTime() - started) / 1_000_000)).build());
+            return Multi.createBy().concatenating().streams(results, done)
+                    .onFailure().recoverWithItem(e -> error(ErrorKind.RemoteExecutionFailed, "segment " + frame.getSegmentId()
+                            + " failed on " + ServerIdentity.id() + ": " + e.getMessage(), frame.getSegmentId(), seq))
+                    .onTermination().invoke(activeUnits::decrementAndGet);
+        }
+    }
+
+    private Uni<Manifest> resolve(ManifestRef ref) {
+        try {
+            return switch (ref.getSourceCase()) {
+                case INLINE_JSON -> Uni.createFrom().item(resolver.inline(ref.getInlineJson()));
+                case PIPELINE -> Uni.createFrom().item(resolver.named(ref.getPipeline()));
+                case MANIFEST_URL -> resolver.url(ref.getManifestUrl());
+                case SOURCE_NOT_SET -> Uni.createFrom().failure(status(Status.INVALID_ARGUMENT,
+                        "ManifestInvalid: open.manifest must set inline_json, manifest_url or pipeline"));
+            };
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    public Uni<ExecuteResponse> execute(ExecuteRequest request) {
+        return resolve(request.getManifest()).onItem().transformToUni(m -> {
+            List<Frame> inputs;
+            try {
+                inputs = request.getInputsList().stream().map(FrameCodec::decode).toList();
+            } catch (IllegalArgumentException e) {
+                return Uni.createFrom().failure(status(Status.INVALID_ARGUMENT, "InvalidInput: " + e.getMessage()));
+            }
+            return engine.open(m, "execute-" + streamIds.incrementAndGet()).run(Multi.createFrom().iterable(inputs))
+                    .select().where(f -> !inputs.contains(f)).collect().asList()
+                    .map(outputs -> {
+                        ExecuteResponse.Builder b = ExecuteResponse.newBuilder();
+                        long seq = 0;
+                        for (Frame f : outputs) {
+                            if (f instanceof EventFrame e && e.type().equals("error")) {
+                                b.addErrors(Error.newBuilder().setKind(e.fields().path("kind").asText())
+                                        .setMessage(e.fields().path("message").asText()).setNodeId(e.fields().path("node").asText())
+                                        .setSegmentId(Math.max(0, e.segment())));
+                            }
+                            b.addOutputs(FrameCodec.encode(f, ++seq));
+                        }
+                        return b.build();
+                    });
+        }).onFailure().transform(StreamHandler::toStatus);
+    }
+
+    public DescribeResponse describe(String version) {
+        DescribeResponse.Builder b = DescribeResponse.newBuilder().setVersion(version == null ? "dev" : version)
+                .setRole(limits.role()).setServerId(ServerIdentity.id())
+                .setCapacity(Capacity.newBuilder().setMaxStreams(limits.maxStreams()).setActiveStreams(activeStreams.get()));
+        engine.registry().all().forEach(t -> b.addNodeTypes(NodeTypeInfo.newBuilder().setName(t.name())
+                .setDescription(t.description()).setParams(FrameCodec.struct(NodeTypeJson.schema(t.params())))));
+        b.addAllLoadedModels(engine.shared().keys());
+        return b.build();
+    }
+
+    private static StreamResponse error(ErrorKind kind, String message, int segment, long seq) {
+        return StreamResponse.newBuilder().setError(Error.newBuilder().setKind(kind.name()).setMessage(message)
+                .setSegmentId(segment).setRequestSequence(seq)).build();
+    }
+
+    /** User-caused failures become typed gRPC statuses with a message that names what was wrong. */
+    static Throwable toStatus(Throwable e) {
+        if (e instanceof StatusRuntimeException) return e;
+        if (e instanceof ManifestException m) {
+            boolean notFound = m.errors().size() == 1 && m.errors().get(0).startsWith("pipeline: no pipeline named");
+            return status(notFound ? Status.NOT_FOUND : Status.INVALID_ARGUMENT, "ManifestInvalid: " + m.getMessage());
+        }
+        if (e instanceof ManifestFetchException) return status(Status.UNAVAILABLE, e.getMessage());
+        if (e instanceof PipelineException p) return status(Status.FAILED_PRECONDITION, p.kind() + ": " + p.getMessage());
+        LOG.warn("stream failed", e);
+        return status(Status.INTERNAL, "Internal: " + e);
+    }
+
+    static StatusRuntimeException status(Status status, String message) {
+        return status.withDescription(message).asRuntimeException();
+    }
+}

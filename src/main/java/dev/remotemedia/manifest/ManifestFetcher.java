@@ -1,0 +1,146 @@
+package dev.remotemedia.manifest;
+
+import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.util.TypeLiteral;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Fetches manifest text from {@code https://}, {@code http://}, {@code file:} and (with an
+ * {@link ObjectStore}) {@code s3://} URLs. Results are cached for {@code ttl}; after that a
+ * conditional request (ETag / Last-Modified) re-validates, so a changed manifest applies to new
+ * sessions while running ones keep theirs. Fetches are guarded with SmallRye Fault Tolerance
+ * (timeout, retry with backoff, circuit breaker).
+ */
+public final class ManifestFetcher {
+    /** Access to an S3-style store, so this package stays free of the AWS SDK. */
+    public interface ObjectStore {
+        /** Returns the object, or null when {@code etag} still matches (not modified). */
+        Fetched get(String bucket, String key, String etag) throws Exception;
+    }
+
+    /** Fetched text with its validators. */
+    public record Fetched(String text, String etag, String lastModified) {}
+
+    private record Entry(Fetched content, long fetchedAtNanos) {}
+
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final Duration ttl;
+    private final Duration timeout;
+    private final ObjectStore s3;
+    private final TypedGuard<Uni<Fetched>> guard;
+
+    public ManifestFetcher(Duration ttl, Duration timeout, int retries, ObjectStore s3) {
+        this.ttl = ttl;
+        this.timeout = timeout;
+        this.s3 = s3;
+        this.guard = TypedGuard.create(new TypeLiteral<Uni<Fetched>>() {})
+                .withTimeout().duration(timeout.toMillis(), ChronoUnit.MILLIS).done()
+                .withRetry().maxRetries(retries).delay(200, ChronoUnit.MILLIS).jitter(100, ChronoUnit.MILLIS)
+                .withExponentialBackoff().factor(2).maxDelay(5, ChronoUnit.SECONDS).done()
+                .abortOn(IllegalArgumentException.class).done()
+                .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.8).delay(30, ChronoUnit.SECONDS)
+                .skipOn(IllegalArgumentException.class).done()
+                .build();
+    }
+
+    /** The manifest text at {@code url}, from cache when fresh. */
+    public Uni<String> fetch(String url) {
+        Entry cached = cache.get(url);
+        if (cached != null && System.nanoTime() - cached.fetchedAtNanos() < ttl.toNanos()) {
+            return Uni.createFrom().item(cached.content().text());
+        }
+        String etag = cached == null ? null : cached.content().etag();
+        String lastModified = cached == null ? null : cached.content().lastModified();
+        return guard.get(() -> Uni.createFrom().item(() -> load(url, etag, lastModified))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .map(f -> {
+                    Fetched content = f == null ? cached.content() : f; // null: not modified
+                    cache.put(url, new Entry(content, System.nanoTime()));
+                    return content.text();
+                })
+                .onFailure().transform(e -> e instanceof ManifestFetchException ? e
+                        : new ManifestFetchException("ManifestFetchFailed: cannot fetch " + printable(url) + ": " + describe(e), e));
+    }
+
+    private Fetched load(String url, String etag, String lastModified) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a URL: " + printable(url));
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+        try {
+            return switch (scheme) {
+                case "file" -> new Fetched(Files.readString(Path.of(uri)), null, null);
+                case "http", "https" -> http(uri, etag, lastModified);
+                case "s3" -> {
+                    if (s3 == null) throw new IllegalArgumentException("s3:// URLs need the S3 client (quarkus-amazon-s3)");
+                    String key = uri.getPath().startsWith("/") ? uri.getPath().substring(1) : uri.getPath();
+                    yield s3.get(uri.getHost(), key, etag);
+                }
+                default -> throw new IllegalArgumentException("unsupported URL scheme \"" + scheme + "\" (use s3://, https:// or file:)");
+            };
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private Fetched http(URI uri, String etag, String lastModified) throws IOException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        if (etag != null) req.header("If-None-Match", etag);
+        if (lastModified != null) req.header("If-Modified-Since", lastModified);
+        try {
+            HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (r.statusCode() == 304) return null;
+            if (r.statusCode() == 404 || r.statusCode() == 403) {
+                throw new IllegalArgumentException("HTTP " + r.statusCode());
+            }
+            if (r.statusCode() != 200) throw new IOException("HTTP " + r.statusCode());
+            return new Fetched(r.body(), r.headers().firstValue("ETag").orElse(null),
+                    r.headers().firstValue("Last-Modified").orElse(null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** The URL without user info and query string (where signed URLs keep credentials). */
+    public static String printable(String url) {
+        try {
+            URI u = URI.create(url);
+            if (u.getScheme() == null) return url.replaceAll("\\?.*", "");
+            String host = u.getHost() == null ? "" : u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+            return u.getScheme() + "://" + host + (u.getPath() == null ? "" : u.getPath());
+        } catch (IllegalArgumentException e) {
+            return "(unparseable URL)";
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getMessage() == null) t = t.getCause();
+        String name = t.getClass().getSimpleName();
+        return t.getMessage() == null ? name : name.replace("Exception", "") + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.remotemedia.remote;
+
+import dev.remotemedia.grpc.FrameCodec;
+import dev.remotemedia.grpc.v1.DataFrame;
+import dev.remotemedia.grpc.v1.EndOfInput;
+import dev.remotemedia.grpc.v1.OpenSession;
+import dev.remotemedia.grpc.v1.StreamRequest;
+import dev.remotemedia.grpc.v1.StreamResponse;
+import dev.remotemedia.pipeline.ErrorKind;
+import dev.remotemedia.pipeline.Frame;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.Cancellable;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The long-lived bidi stream of one session to one endpoint. Each attempt sends one frame and
+ * waits for the results tagged with its request sequence, up to the {@code SegmentDone} marker.
+ * A stream that fails fails every pending attempt (the dispatcher replays them elsewhere) and is
+ * reopened transparently on the next send.
+ */
+final class EndpointStream {
+    private final Endpoint endpoint;
+    private final StreamRequest open;
+    private final AtomicLong sequence = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private UnicastProcessor<StreamRequest> requests;
+    private Cancellable subscription;
+    private volatile String serverId = "";
+
+    private record Pending(List<Frame> results, CompletableFuture<List<Frame>> done, long[] processingMs) {}
+
+    EndpointStream(Endpoint endpoint, OpenSession open) {
+        this.endpoint = endpoint;
+        this.open = StreamRequest.newBuilder().setOpen(open).build();
+    }
+
+    String serverId() { return serverId; }
+
+    /** Sends one unit of work; the Uni completes with its results once the marker arrives. */
+    Uni<long[]> sendAndAwait(Frame unit, int segmentId, List<Frame> sink) {
+        long seq;
+        Pending p;
+        synchronized (this) {
+            if (requests == null) connect();
+            seq = sequence.incrementAndGet();
+            p = new Pending(new ArrayList<>(), new CompletableFuture<>(), new long[1]);
+            pending.put(seq, p);
+            DataFrame frame = FrameCodec.encode(unit, seq).toBuilder().setSegmentId(segmentId).build();
+            requests.onNext(StreamRequest.newBuilder().setFrame(frame).build());
+        }
+        return Uni.createFrom().completionStage(p.done())
+                .map(results -> {
+                    sink.addAll(results);
+                    return p.processingMs();
+                })
+                .onCancellation().invoke(() -> pending.remove(seq))
+                .onFailure().invoke(() -> pending.remove(seq));
+    }
+
+    private void connect() {
+        UnicastProcessor<StreamRequest> req = UnicastProcessor.create();
+        req.onNext(open);
+        requests = req;
+        subscription = endpoint.stub().stream(req).subscribe().with(this::onResponse, e -> onBroken(req, e), () -> onBroken(req, null));
+    }
+
+    private void onResponse(StreamResponse r) {
+        switch (r.getMsgCase()) {
+            case READY -> serverId = r.getReady().getServerId();
+            case RESULT -> {
+                Pending p = pending.get(r.getResult().getSequence());
+                if (p != null) {
+                    try {
+                        p.results().add(FrameCodec.decode(r.getResult()));
+                    } catch (IllegalArgumentException e) {
+                        fail(r.getResult().getSequence(), new RemoteCallException(ErrorKind.RemoteExecutionFailed,
+                                endpoint.address() + " sent an undecodable result: " + e.getMessage(), true));
+                    }
+                }
+            }
+            case SEGMENT_DONE -> {
+                Pending p = pending.remove(r.getSegmentDone().getRequestSequence());
+                if (p != null) {
+                    p.processingMs()[0] = r.getSegmentDone().getProcessingMs();
+                    p.done().complete(p.results());
+                }
+            }
+            case ERROR -> {
+                var e = r.getError();
+                if (e.getRequestSequence() != 0) {
+                    boolean badInput = ErrorKind.InvalidInput.name().equals(e.getKind());
+                    fail(e.getRequestSequence(), new RemoteCallException(ErrorKind.RemoteExecutionFailed,
+                            endpoint.address() + ": " + e.getMessage(), !badInput));
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void fail(long seq, RuntimeException e) {
+        Pending p = pending.remove(seq);
+        if (p != null) p.done().completeExceptionally(e);
+    }
+
+    /** The stream ended or failed: every pending attempt fails, the next send reconnects. */
+    private void onBroken(UnicastProcessor<StreamRequest> which, Throwable e) {
+        synchronized (this) {
+            if (requests == which) requests = null;
+        }
+        RemoteCallException failure = classify(endpoint.address(), e);
+        for (Long seq : List.copyOf(pending.keySet())) fail(seq, failure);
+    }
+
+    static RemoteCallException classify(String address, Throwable e) {
+        if (e == null) return new RemoteCallException(ErrorKind.RemoteExecutionFailed, address + " closed the stream", true);
+        if (e instanceof StatusRuntimeException s) {
+            Status.Code c = s.getStatus().getCode();
+            String what = address + ": " + c + (s.getStatus().getDescription() == null ? "" : " " + s.getStatus().getDescription());
+            return switch (c) {
+                case UNAUTHENTICATED, PERMISSION_DENIED -> new RemoteCallException(ErrorKind.Unauthenticated, what, false);
+                case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, UNIMPLEMENTED ->
+                        new RemoteCallException(ErrorKind.RemoteExecutionFailed, what, false);
+                case DEADLINE_EXCEEDED -> new RemoteCallException(ErrorKind.RemoteTimeout, what, true);
+                default -> new RemoteCallException(ErrorKind.RemoteExecutionFailed, what, true);
+            };
+        }
+        return new RemoteCallException(ErrorKind.RemoteExecutionFailed, address + ": " + e, true);
+    }
+
+    /** Ends the session on the server (END, then complete). */
+    synchronized void close() {
+        if (requests != null) {
+            requests.onNext(StreamRequest.newBuilder().setEnd(EndOfInput.getDefaultInstance()).build());
+            requests.onComplete();
+            requests = null;
+        }
+        for (Long seq : List.copyOf(pending.keySet())) {
+            fail(seq, new RemoteCallException(ErrorKind.RemoteExecutionFailed, "session closed", false));
+        }
+    }
+
+    /** Drops the connection at once (used when the node closes abnormally). */
+    synchronized void cancel() {
+        if (subscription != null) subscription.cancel();
+        requests = null;
+    }
+}

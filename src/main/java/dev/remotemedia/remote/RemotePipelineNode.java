@@ -1,0 +1,78 @@
+package dev.remotemedia.remote;
+
+import dev.remotemedia.pipeline.EventFrame;
+import dev.remotemedia.pipeline.Events;
+import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.Node;
+import dev.remotemedia.pipeline.NodeContext;
+import dev.remotemedia.pipeline.SpeechSegment;
+import dev.remotemedia.pipeline.TextFrame;
+import io.smallrye.mutiny.Multi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * `RemotePipelineNode` for one session: each speech segment (or text frame) is sent to a remote
+ * instance as soon as it arrives; results come back in segment order, exactly once. Result events
+ * are tagged with the endpoint that served them, and a `latency` event follows each segment.
+ * Other frames pass through, in order.
+ */
+final class RemotePipelineNode implements Node {
+    private final NodeContext context;
+    private final SegmentDispatcher dispatcher;
+    private int textSegments = 100_000; // ids for text frames that carry none, apart from VAD's
+
+    RemotePipelineNode(NodeContext context, SegmentDispatcher dispatcher) {
+        this.context = context;
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public Multi<Frame> process(Multi<Frame> input) {
+        // Start each dispatch the moment its frame arrives (the buffer requests eagerly), then
+        // deliver in arrival order: later segments do not wait for earlier ones to be *sent*.
+        return input.map(this::start)
+                .onOverflow().buffer(100_000)
+                .onItem().transformToMultiAndConcatenate(pending -> Multi.createFrom().completionStage(pending)
+                        .onItem().transformToIterable(list -> list));
+    }
+
+    private CompletableFuture<List<Frame>> start(Frame frame) {
+        int segment;
+        if (frame instanceof SpeechSegment s) segment = s.id();
+        else if (frame instanceof TextFrame t) segment = t.segment() > 0 ? t.segment() : ++textSegments;
+        else return CompletableFuture.completedFuture(List.of(frame));
+        long arrived = System.nanoTime();
+        long speechEndMs = frame.tMs();
+        return dispatcher.dispatch(frame, segment).thenApply(d -> {
+            List<Frame> out = new ArrayList<>(d.notes());
+            if (d.outcome() != null) {
+                for (Frame f : d.outcome().results()) out.add(tagged(f, d.outcome().endpoint()));
+                out.add(new EventFrame("latency", speechEndMs, Events.fields().put("segment", segment)
+                        .put("node", context.nodeId()).put("endpoint", d.outcome().endpoint())
+                        .put("server", d.outcome().serverId()).put("attempts", d.attempts())
+                        .put("round_trip_ms", d.outcome().roundTripMs()).put("processing_ms", d.outcome().processingMs())
+                        .put("total_ms", (System.nanoTime() - arrived) / 1_000_000)));
+            } else {
+                out.add(SegmentDispatcher.finalError(d.failure(), segment, speechEndMs, context.nodeId(), d.attempts()));
+            }
+            return out;
+        });
+    }
+
+    private static Frame tagged(Frame f, String endpoint) {
+        if (f instanceof EventFrame e) {
+            var fields = e.fields();
+            fields.put("endpoint", endpoint);
+            return new EventFrame(e.type(), e.tMs(), fields);
+        }
+        return f;
+    }
+
+    @Override
+    public void close() {
+        dispatcher.close();
+    }
+}

@@ -1,0 +1,185 @@
+package dev.remotemedia.remote;
+
+import dev.remotemedia.grpc.v1.ManifestRef;
+import dev.remotemedia.grpc.v1.OpenSession;
+import dev.remotemedia.pipeline.ErrorKind;
+import dev.remotemedia.pipeline.EventFrame;
+import dev.remotemedia.pipeline.Events;
+import dev.remotemedia.pipeline.Frame;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.util.TypeLiteral;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import io.smallrye.mutiny.subscription.Cancellable;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Delivers one session's segments to the pool, composed from the outside in:
+ * <ol>
+ *   <li>retry (SmallRye FT): up to {@code max_retries} more rounds, exponential backoff with jitter, capped;</li>
+ *   <li>a failover round: every available endpoint once, in strategy order, without waiting;</li>
+ *   <li>optional hedge: a second copy to another endpoint after {@code hedge_after_ms}, first answer wins;</li>
+ *   <li>per endpoint (SmallRye FT): circuit breaker around a timeout, around the session's stream.</li>
+ * </ol>
+ * A segment is kept until its end-of-segment marker arrives, so any failure replays it; its
+ * results are delivered once, from the one attempt that completed.
+ */
+final class SegmentDispatcher implements AutoCloseable {
+    private final EndpointPool pool;
+    private final RemoteSettings settings;
+    private final OpenSession open;
+    private final Map<Endpoint, EndpointStream> streams = new ConcurrentHashMap<>();
+    private final TypedGuard<Uni<Outcome>> retry;
+
+    /** Thrown when a round found no endpoint that could take the segment. */
+    static final class RoundFailed extends RuntimeException {
+        final List<RemoteCallException> attempts;
+
+        RoundFailed(String message, List<RemoteCallException> attempts) {
+            super(message, null, false, false);
+            this.attempts = attempts;
+        }
+    }
+
+    /** What a segment produced: its outcome, or the final failure; plus failover notes. */
+    record Delivery(Outcome outcome, RuntimeException failure, List<EventFrame> notes, int attempts) {}
+
+    SegmentDispatcher(EndpointPool pool, RemoteSettings settings, String sessionId) {
+        this.pool = pool;
+        this.settings = settings;
+        ManifestRef.Builder ref = ManifestRef.newBuilder();
+        if (settings.inlineManifest() != null) ref.setInlineJson(settings.inlineManifest());
+        else if (settings.manifestUrl() != null) ref.setManifestUrl(settings.manifestUrl());
+        else ref.setPipeline(settings.pipeline());
+        this.open = OpenSession.newBuilder().setManifest(ref).setClientSessionId(sessionId).build();
+        long backoff = Math.max(1, settings.backoffMs());
+        this.retry = TypedGuard.create(new TypeLiteral<Uni<Outcome>>() {})
+                .withRetry().maxRetries(settings.maxRetries()).delay(backoff, ChronoUnit.MILLIS)
+                .jitter(backoff / 2, ChronoUnit.MILLIS).maxDuration(0, ChronoUnit.MILLIS)
+                .whenException(t -> !(t instanceof RemoteCallException r) || r.retryable())
+                .withExponentialBackoff().factor(2).maxDelay(Math.min(30_000, backoff * 16), ChronoUnit.MILLIS).done()
+                .done()
+                .build();
+    }
+
+    /** Starts delivering {@code unit} now; the future completes once, with results or the final failure. */
+    CompletableFuture<Delivery> dispatch(Frame unit, int segmentId) {
+        List<EventFrame> notes = new ArrayList<>();
+        AtomicInteger attempts = new AtomicInteger();
+        return retry.get(() -> Uni.createFrom().deferred(() -> round(unit, segmentId, notes, attempts)))
+                .map(o -> new Delivery(o, null, notes, attempts.get()))
+                .onFailure().recoverWithItem(e -> new Delivery(null, (RuntimeException) e, notes, attempts.get()))
+                .subscribeAsCompletionStage();
+    }
+
+    /** One failover round: each available endpoint at most once, in strategy order. */
+    private Uni<Outcome> round(Frame unit, int segmentId, List<EventFrame> notes, AtomicInteger attempts) {
+        Set<Endpoint> tried = new HashSet<>();
+        List<RemoteCallException> failures = new ArrayList<>();
+        return next(unit, segmentId, tried, failures, notes, attempts);
+    }
+
+    private Uni<Outcome> next(Frame unit, int segmentId, Set<Endpoint> tried, List<RemoteCallException> failures,
+                              List<EventFrame> notes, AtomicInteger attempts) {
+        Endpoint e = pool.choose(settings.strategy(), tried);
+        if (e == null) {
+            String why = failures.isEmpty() ? "no endpoint available (" + pool.describe() + ")"
+                    : String.join("; ", failures.stream().map(Throwable::getMessage).toList());
+            return Uni.createFrom().failure(new RoundFailed(why, List.copyOf(failures)));
+        }
+        tried.add(e);
+        attempts.incrementAndGet();
+        Uni<Outcome> call = settings.hedgeAfterMs() > 0 ? hedged(e, unit, segmentId, tried) : attempt(e, unit, segmentId);
+        return call.onFailure().recoverWithUni(t -> {
+            RemoteCallException failure = typed(e, t);
+            if (!failure.retryable()) return Uni.createFrom().failure(failure);
+            failures.add(failure);
+            synchronized (notes) {
+                notes.add(new EventFrame("failover", unit.tMs(), Events.fields().put("segment", segmentId)
+                        .put("endpoint", e.address()).put("kind", failure.kind().name()).put("message", failure.getMessage())));
+            }
+            return next(unit, segmentId, tried, failures, notes, attempts);
+        });
+    }
+
+    /** One attempt on one endpoint, through its breaker and timeout. */
+    private Uni<Outcome> attempt(Endpoint e, Frame unit, int segmentId) {
+        return Uni.createFrom().deferred(() -> {
+            List<Frame> results = new ArrayList<>();
+            long t0 = System.nanoTime();
+            e.inflightCounter().incrementAndGet();
+            e.reconnectNow();
+            EndpointStream stream = streams.computeIfAbsent(e, k -> new EndpointStream(k, open));
+            return e.guard().get(() -> stream.sendAndAwait(unit, segmentId, results))
+                    .map(processing -> {
+                        long ms = (System.nanoTime() - t0) / 1_000_000;
+                        e.recordLatency(ms);
+                        return new Outcome(List.copyOf(results), e.address(), stream.serverId(), ms, processing[0]);
+                    })
+                    .onTermination().invoke(() -> e.inflightCounter().decrementAndGet());
+        });
+    }
+
+    /** Primary attempt plus, after hedge_after_ms without an answer, a copy to another endpoint; first success wins. */
+    private Uni<Outcome> hedged(Endpoint primary, Frame unit, int segmentId, Set<Endpoint> tried) {
+        return Uni.createFrom().emitter(em -> {
+            AtomicInteger running = new AtomicInteger(1);
+            List<Cancellable> subscriptions = new CopyOnWriteArrayList<>();
+            Consumer<Throwable> failed = err -> {
+                if (running.decrementAndGet() == 0) em.fail(err); // fail only when every copy failed
+            };
+            subscriptions.add(attempt(primary, unit, segmentId).subscribe().with(em::complete, failed));
+            subscriptions.add(Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(settings.hedgeAfterMs()))
+                    .subscribe().with(v -> {
+                        Endpoint other = pool.choose(settings.strategy(), Set.of(primary));
+                        if (other == null || running.get() == 0) return;
+                        synchronized (tried) {
+                            tried.add(other);
+                        }
+                        running.incrementAndGet();
+                        subscriptions.add(attempt(other, unit, segmentId).subscribe().with(em::complete, failed));
+                    }));
+            em.onTermination(() -> subscriptions.forEach(Cancellable::cancel));
+        });
+    }
+
+    static RemoteCallException typed(Endpoint e, Throwable t) {
+        if (t instanceof RemoteCallException r) return r;
+        if (t instanceof TimeoutException) {
+            return new RemoteCallException(ErrorKind.RemoteTimeout, e.address() + ": no answer within the timeout", true);
+        }
+        if (t instanceof CircuitBreakerOpenException) {
+            return new RemoteCallException(ErrorKind.CircuitBreakerOpen, e.address() + ": circuit breaker open", true);
+        }
+        return EndpointStream.classify(e.address(), t);
+    }
+
+    /** The error event for a segment that no round could deliver. */
+    static EventFrame finalError(Throwable failure, int segmentId, long tMs, String nodeId, int attempts) {
+        if (failure instanceof RemoteCallException r) {
+            return Events.error(r.kind(), nodeId, "segment " + segmentId + ": " + r.getMessage(), tMs, segmentId);
+        }
+        return Events.error(ErrorKind.AllEndpointsFailed, nodeId, "segment " + segmentId + ": all endpoints failed after "
+                + attempts + " attempt(s): " + failure.getMessage(), tMs, segmentId);
+    }
+
+    @Override
+    public void close() {
+        streams.values().forEach(EndpointStream::close);
+        streams.clear();
+    }
+}

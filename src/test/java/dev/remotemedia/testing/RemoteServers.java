@@ -1,0 +1,119 @@
+package dev.remotemedia.testing;
+
+import dev.remotemedia.grpc.BearerAuthInterceptor;
+import dev.remotemedia.grpc.PlainGrpcBinding;
+import dev.remotemedia.grpc.ServerLimits;
+import dev.remotemedia.grpc.StreamHandler;
+import dev.remotemedia.grpc.TokenAuthenticator;
+import dev.remotemedia.manifest.ManifestFetcher;
+import dev.remotemedia.manifest.ManifestResolver;
+import dev.remotemedia.manifest.VariableSource;
+import dev.remotemedia.pipeline.NodeType;
+import dev.remotemedia.pipeline.NodeTypeRegistry;
+import dev.remotemedia.pipeline.PipelineEngine;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.protobuf.services.HealthStatusManager;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real PipelineService servers on random loopback ports, in this JVM: each with its own engine,
+ * health service, optional token check and TLS. {@link #kill} drops every connection at once
+ * (like a crashed process); {@link #restart} brings the server back on the same port.
+ */
+public final class RemoteServers implements AutoCloseable {
+    /** One server; {@code extraTypes} replace same-named node types (e.g. a slowed-down AudioStats). */
+    public static final class Instance {
+        private final int port;
+        private final List<NodeType> extraTypes;
+        private final List<String> tokens;
+        private final ServerCredentials credentials;
+        private PipelineEngine engine;
+        private Server server;
+        private StreamHandler handler;
+
+        Instance(int port, List<NodeType> extraTypes, List<String> tokens, ServerCredentials credentials) {
+            this.port = port;
+            this.extraTypes = extraTypes;
+            this.tokens = tokens;
+            this.credentials = credentials;
+        }
+
+        public int port() { return port; }
+
+        public String address() { return "127.0.0.1:" + port; }
+
+        public StreamHandler handler() { return handler; }
+
+        void start() throws IOException {
+            List<NodeType> types = new ArrayList<>();
+            ServiceLoader.load(NodeType.class).forEach(t -> {
+                if (extraTypes.stream().noneMatch(x -> x.name().equals(t.name()))) types.add(t);
+            });
+            types.addAll(extraTypes);
+            engine = new PipelineEngine(new NodeTypeRegistry(types), VariableSource.environment(), 2);
+            var resolver = new ManifestResolver(engine::parse, Path.of("manifests"),
+                    new ManifestFetcher(Duration.ofSeconds(1), Duration.ofSeconds(2), 1, null));
+            handler = new StreamHandler(engine, resolver, new ServerLimits(64, Duration.ofMinutes(5), "gpu"));
+            HealthStatusManager health = new HealthStatusManager();
+            var auth = new BearerAuthInterceptor(new TokenAuthenticator(tokens), true);
+            server = Grpc.newServerBuilderForPort(port, credentials)
+                    .addService(ServerInterceptors.intercept(PlainGrpcBinding.bind(handler), auth))
+                    .addService(health.getHealthService())
+                    .build().start();
+        }
+
+        /** Abrupt stop: open streams fail at once, new connections are refused. */
+        public void kill() {
+            server.shutdownNow();
+            try {
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            engine.close();
+        }
+
+        public void restart() throws IOException {
+            start();
+        }
+    }
+
+    private final List<Instance> instances = new ArrayList<>();
+
+    public Instance start(List<NodeType> extraTypes, List<String> tokens, ServerCredentials credentials) throws IOException {
+        Instance i = new Instance(FreeGrpcPort.freePort(), extraTypes, tokens, credentials);
+        i.start();
+        instances.add(i);
+        return i;
+    }
+
+    public Instance start() throws IOException {
+        return start(List.of(), List.of(), InsecureServerCredentials.create());
+    }
+
+    public Instance start(List<NodeType> extraTypes) throws IOException {
+        return start(extraTypes, List.of(), InsecureServerCredentials.create());
+    }
+
+    @Override
+    public void close() {
+        for (Instance i : instances) {
+            try {
+                i.kill();
+            } catch (RuntimeException ignored) {
+                // already stopped
+            }
+        }
+    }
+}
