@@ -174,7 +174,8 @@ public final class ManifestValidator {
                 if (integer) n = F.numberNode(n.asLong());
                 double d = n.asDouble();
                 if ((spec.min() != null && d < spec.min()) || (spec.max() != null && d > spec.max())) {
-                    errors.add(where + ": " + rangeText(spec) + ", got " + shown);
+                    boolean notPositive = spec.min() != null && spec.min() == 1 && d < 1 && integer;
+                    errors.add(where + ": " + (notPositive ? "must be a positive integer" : rangeText(spec)) + ", got " + shown);
                     return;
                 }
                 value = n;
