@@ -2,6 +2,8 @@ package dev.remotemedia.grpc;
 
 import dev.remotemedia.manifest.ManifestFetcher;
 import dev.remotemedia.manifest.ManifestResolver;
+import dev.remotemedia.manifest.S3ObjectStore;
+import software.amazon.awssdk.services.s3.S3Client;
 import dev.remotemedia.pipeline.PipelineConfig;
 import dev.remotemedia.pipeline.PipelineEngine;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
@@ -41,9 +43,9 @@ public class GrpcServerSetup {
 
     @Produces
     @Singleton
-    ManifestResolver resolver(PipelineEngine engine, Instance<ManifestFetcher.ObjectStore> s3) {
+    ManifestResolver resolver(PipelineEngine engine, Instance<S3Client> s3) {
         var fetcher = new ManifestFetcher(Duration.ofMillis(config.manifestCacheTtlMs()),
-                Duration.ofMillis(config.manifestFetchTimeoutMs()), 2, s3.isResolvable() ? s3.get() : null);
+                Duration.ofMillis(config.manifestFetchTimeoutMs()), 2, new S3ObjectStore(s3::get));
         return new ManifestResolver(engine::parse, Path.of(pipelineConfig.pipeline().manifestsDir()), fetcher);
     }
 

@@ -212,7 +212,7 @@ public final class StreamHandler {
             boolean notFound = m.errors().size() == 1 && m.errors().get(0).startsWith("pipeline: no pipeline named");
             return status(notFound ? Status.NOT_FOUND : Status.INVALID_ARGUMENT, "ManifestInvalid: " + m.getMessage());
         }
-        if (e instanceof ManifestFetchException) return status(Status.UNAVAILABLE, e.getMessage());
+        if (e instanceof ManifestFetchException) return status(Status.FAILED_PRECONDITION, e.getMessage());
         if (e instanceof PipelineException p) return status(Status.FAILED_PRECONDITION, p.kind() + ": " + p.getMessage());
         LOG.warn("stream failed", e);
         return status(Status.INTERNAL, "Internal: " + e);

@@ -124,7 +124,11 @@ final class EndpointStream {
         if (e == null) return new RemoteCallException(ErrorKind.RemoteExecutionFailed, address + " closed the stream", true);
         if (e instanceof StatusRuntimeException s) {
             Status.Code c = s.getStatus().getCode();
-            String what = address + ": " + c + (s.getStatus().getDescription() == null ? "" : " " + s.getStatus().getDescription());
+            String description = s.getStatus().getDescription() == null ? "" : s.getStatus().getDescription();
+            String what = address + ": " + c + (description.isEmpty() ? "" : " " + description);
+            if (description.startsWith(ErrorKind.ManifestFetchFailed.name())) {
+                return new RemoteCallException(ErrorKind.ManifestFetchFailed, what, false);
+            }
             return switch (c) {
                 case UNAUTHENTICATED, PERMISSION_DENIED -> new RemoteCallException(ErrorKind.Unauthenticated, what, false);
                 case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, UNIMPLEMENTED ->

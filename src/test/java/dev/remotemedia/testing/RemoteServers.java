@@ -63,7 +63,7 @@ public final class RemoteServers implements AutoCloseable {
             types.addAll(extraTypes);
             engine = new PipelineEngine(new NodeTypeRegistry(types), VariableSource.environment(), 2);
             var resolver = new ManifestResolver(engine::parse, Path.of("manifests"),
-                    new ManifestFetcher(Duration.ofSeconds(1), Duration.ofSeconds(2), 1, null));
+                    new ManifestFetcher(manifestTtl, Duration.ofSeconds(2), 1, objectStore));
             handler = new StreamHandler(engine, resolver, new ServerLimits(64, Duration.ofMinutes(5), "gpu"));
             HealthStatusManager health = new HealthStatusManager();
             var auth = new BearerAuthInterceptor(new TokenAuthenticator(tokens), true);
@@ -90,6 +90,14 @@ public final class RemoteServers implements AutoCloseable {
     }
 
     private final List<Instance> instances = new ArrayList<>();
+    private static volatile ManifestFetcher.ObjectStore objectStore;
+    private static volatile Duration manifestTtl = Duration.ofSeconds(1);
+
+    /** S3 access and manifest cache TTL for servers started from now on. */
+    public static void manifests(ManifestFetcher.ObjectStore store, Duration ttl) {
+        objectStore = store;
+        manifestTtl = ttl;
+    }
 
     public Instance start(List<NodeType> extraTypes, List<String> tokens, ServerCredentials credentials) throws IOException {
         Instance i = new Instance(FreeGrpcPort.freePort(), extraTypes, tokens, credentials);

@@ -1,0 +1,135 @@
+package dev.remotemedia.remote;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.remotemedia.manifest.ManifestFetcher;
+import dev.remotemedia.manifest.S3ObjectStore;
+import dev.remotemedia.testing.RemoteServers;
+import dev.remotemedia.testing.S3Proxy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** manifest_url from a real S3 API (s3proxy) and from HTTP, with caching, ETags and hot reload. */
+class ManifestUrlTest {
+    @TempDir
+    static Path dir;
+    static S3Proxy s3proxy;
+    static S3Client s3;
+    final RemoteServers servers = new RemoteServers();
+
+    static String stats(String nodeId) {
+        return "{\"version\":\"v1\",\"nodes\":[{\"id\":\"" + nodeId + "\",\"node_type\":\"AudioStats\"}]}";
+    }
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        s3proxy = new S3Proxy(dir);
+        s3 = s3proxy.client();
+        s3.createBucket(b -> b.bucket("manifests"));
+        RemoteServers.manifests(new S3ObjectStore(() -> s3), Duration.ofMillis(300));
+    }
+
+    @AfterAll
+    static void stopS3() {
+        RemoteServers.manifests(null, Duration.ofSeconds(1));
+        s3.close();
+        s3proxy.close();
+    }
+
+    @AfterEach
+    void stop() {
+        servers.close();
+    }
+
+    private static String remote(String endpoint, String url) {
+        return "{\"endpoint\":\"" + endpoint + "\",\"manifest_url\":\"" + url + "\",\"retry\":{\"max_retries\":1,\"backoff_ms\":10},"
+                + "\"health_check\":{\"interval_ms\":0}}";
+    }
+
+    private static String node(RemoteHarness h) {
+        return h.events("result").get(h.events("result").size() - 1).fields().path("node").asText();
+    }
+
+    @Test
+    void s3ManifestRunsAndAChangeAppliesToNewSessionsOnly() throws Exception {
+        s3proxy.put(s3, "manifests", "demo/stats.json", stats("stats_v1"));
+        var server = servers.start();
+        try (RemoteHarness running = new RemoteHarness(remote(server.address(), "s3://manifests/demo/stats.json"))) {
+            running.send();
+            running.awaitAll(10_000);
+            assertEquals("stats_v1", node(running), running.summary());
+
+            s3proxy.put(s3, "manifests", "demo/stats.json", stats("stats_v2"));
+            RemoteHarness.sleep(400); // past the cache TTL: the next fetch re-validates its ETag
+            try (RemoteHarness fresh = new RemoteHarness(remote(server.address(), "s3://manifests/demo/stats.json"))) {
+                fresh.send();
+                fresh.awaitAll(10_000);
+                assertEquals("stats_v2", node(fresh), "a new session gets the changed manifest");
+            }
+            running.send();
+            running.awaitAll(10_000);
+            assertEquals("stats_v1", node(running), "the running session keeps its manifest");
+        }
+    }
+
+    @Test
+    void missingS3ObjectIsManifestFetchFailedNamingTheUrlNotTheCredentials() throws Exception {
+        var server = servers.start();
+        try (RemoteHarness h = new RemoteHarness(remote(server.address(), "s3://manifests/nope.json"))) {
+            h.send();
+            h.awaitAll(10_000);
+            var e = h.events("error").get(0).fields();
+            assertEquals("ManifestFetchFailed", e.path("kind").asText(), e.toString());
+            assertTrue(e.path("message").asText().contains("s3://manifests/nope.json"), e.toString());
+            assertFalse(e.path("message").asText().contains(S3Proxy.CREDENTIAL));
+        }
+    }
+
+    @Test
+    void httpManifestIsCachedAndRevalidatedWithItsEtag() throws Exception {
+        AtomicInteger fullResponses = new AtomicInteger(), notModified = new AtomicInteger();
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/m.json", ex -> {
+            if ("\"v1\"".equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
+                notModified.incrementAndGet();
+                ex.sendResponseHeaders(304, -1);
+            } else {
+                fullResponses.incrementAndGet();
+                byte[] body = stats("from_http").getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("ETag", "\"v1\"");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        http.start();
+        try {
+            var fetcher = new ManifestFetcher(Duration.ofMillis(200), Duration.ofSeconds(2), 1, null);
+            String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/m.json?X-Amz-Signature=secret";
+            assertTrue(fetcher.fetch(url).await().atMost(Duration.ofSeconds(5)).contains("from_http"));
+            fetcher.fetch(url).await().atMost(Duration.ofSeconds(5)); // fresh: from cache
+            assertEquals(1, fullResponses.get());
+            RemoteHarness.sleep(300);
+            assertTrue(fetcher.fetch(url).await().atMost(Duration.ofSeconds(5)).contains("from_http"));
+            assertEquals(1, fullResponses.get());
+            assertEquals(1, notModified.get(), "re-validated with If-None-Match");
+            assertEquals("http://127.0.0.1:" + http.getAddress().getPort() + "/m.json", ManifestFetcher.printable(url),
+                    "query strings (signatures) are never printed");
+        } finally {
+            http.stop(0);
+        }
+    }
+}
