@@ -21,8 +21,10 @@ public final class Pcm {
     public static byte[] toPcm16(float[] samples) {
         byte[] out = new byte[samples.length * 2];
         for (int i = 0; i < samples.length; i++) {
-            int v = Math.round(samples[i] * 32767f);
-            v = Math.max(-32768, Math.min(32767, v));
+            float f = samples[i] * 32767f;
+            // round half away from zero, then clamp (cheaper than Math.round on this hot path)
+            int v = (int) (f + (f >= 0 ? 0.5f : -0.5f));
+            v = v > 32767 ? 32767 : Math.max(v, -32768);
             out[2 * i] = (byte) v;
             out[2 * i + 1] = (byte) (v >> 8);
         }

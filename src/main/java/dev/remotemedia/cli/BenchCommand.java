@@ -1,5 +1,6 @@
 package dev.remotemedia.cli;
 
+import dev.remotemedia.remote.RemoteBenchmark;
 import dev.remotemedia.vad.VadBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,9 +13,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** `bench vad|remote`: benchmarks that print figures with their baseline from the same run. */
-@Command(name = "bench", description = "Benchmarks with a baseline in the same run: vad.")
+@Command(name = "bench", description = "Benchmarks with a baseline in the same run: vad, remote.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "vad")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "vad | remote")
     String what;
 
     @Option(names = "--input", paramLabel = "FILE.wav", description = "Audio to use (default: synthetic speech-like bursts).")
@@ -29,6 +30,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--live-seconds", defaultValue = "15", description = "Length of each concurrent run (default: ${DEFAULT-VALUE}).")
     int liveSeconds;
 
+    @Option(names = "--rounds", defaultValue = "2000", description = "remote: segments per side (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--segment-seconds", defaultValue = "1.0", description = "remote: audio per segment (default: ${DEFAULT-VALUE}).")
+    double segmentSeconds;
+
     @Mixin
     DebugOption debug;
 
@@ -39,7 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         switch (what) {
             case "vad" -> VadBenchmark.run(spec.commandLine().getOut(), input, seconds, sessions, liveSeconds);
-            default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; available: vad");
+            case "remote" -> RemoteBenchmark.run(spec.commandLine().getOut(), rounds, segmentSeconds);
+            default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; available: vad, remote");
         }
         return 0;
     }

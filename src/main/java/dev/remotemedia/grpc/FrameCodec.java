@@ -3,9 +3,10 @@ package dev.remotemedia.grpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
-import com.google.protobuf.util.JsonFormat;
+import com.google.protobuf.Value;
 import dev.remotemedia.audio.Pcm;
 import dev.remotemedia.grpc.v1.AudioData;
 import dev.remotemedia.grpc.v1.DataFrame;
@@ -84,34 +85,51 @@ public final class FrameCodec {
         return new AudioFrame(samples, d.getSampleRate(), channels, tMs);
     }
 
+    /** A JSON object as a protobuf Struct, converted node by node (no text round trip). */
     public static Struct struct(JsonNode json) {
-        try {
-            Struct.Builder b = Struct.newBuilder();
-            JsonFormat.parser().merge(json.toString(), b);
-            return b.build();
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
-        }
+        if (!json.isObject()) throw new IllegalArgumentException("not a JSON object: " + json.getNodeType());
+        Struct.Builder b = Struct.newBuilder();
+        json.fields().forEachRemaining(e -> b.putFields(e.getKey(), value(e.getValue())));
+        return b.build();
     }
 
-    /** Struct numbers are doubles: give whole numbers back their integer form (segment 1, not 1.0). */
-    private static ObjectNode integral(ObjectNode o) {
-        o.fieldNames().forEachRemaining(name -> {
-            JsonNode v = o.get(name);
-            if (v.isDouble() && v.asDouble() == Math.rint(v.asDouble()) && Math.abs(v.asDouble()) < 1e15) {
-                o.put(name, v.asLong());
-            } else if (v instanceof ObjectNode child) {
-                integral(child);
-            }
-        });
+    private static Value value(JsonNode n) {
+        Value.Builder v = Value.newBuilder();
+        if (n.isObject()) v.setStructValue(struct(n));
+        else if (n.isArray()) {
+            ListValue.Builder list = ListValue.newBuilder();
+            n.forEach(e -> list.addValues(value(e)));
+            v.setListValue(list);
+        } else if (n.isNumber()) v.setNumberValue(n.asDouble());
+        else if (n.isBoolean()) v.setBoolValue(n.asBoolean());
+        else if (n.isNull() || n.isMissingNode()) v.setNullValue(NullValue.NULL_VALUE);
+        else v.setStringValue(n.asText());
+        return v.build();
+    }
+
+    /** A protobuf Struct as a JSON object; whole numbers come back as integers (segment 1, not 1.0). */
+    public static ObjectNode json(Struct s) {
+        ObjectNode o = Events.JSON.createObjectNode();
+        s.getFieldsMap().forEach((k, v) -> o.set(k, node(v)));
         return o;
     }
 
-    public static ObjectNode json(Struct s) {
-        try {
-            return integral((ObjectNode) Events.JSON.readTree(JsonFormat.printer().omittingInsignificantWhitespace().print(s)));
-        } catch (Exception e) {
-            throw new IllegalArgumentException("event.fields: not a JSON object", e);
-        }
+    private static JsonNode node(Value v) {
+        var f = Events.JSON.getNodeFactory();
+        return switch (v.getKindCase()) {
+            case STRUCT_VALUE -> json(v.getStructValue());
+            case LIST_VALUE -> {
+                var a = f.arrayNode();
+                v.getListValue().getValuesList().forEach(e -> a.add(node(e)));
+                yield a;
+            }
+            case NUMBER_VALUE -> {
+                double d = v.getNumberValue();
+                yield d == Math.rint(d) && Math.abs(d) < 1e15 ? f.numberNode((long) d) : f.numberNode(d);
+            }
+            case BOOL_VALUE -> f.booleanNode(v.getBoolValue());
+            case STRING_VALUE -> f.textNode(v.getStringValue());
+            case NULL_VALUE, KIND_NOT_SET -> f.nullNode();
+        };
     }
 }

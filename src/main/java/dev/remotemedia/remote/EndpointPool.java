@@ -84,6 +84,7 @@ final class EndpointPool implements AutoCloseable {
                 })
                 .done()
                 .withTimeout().duration(s.timeoutMs(), ChronoUnit.MILLIS).done()
+                .withThreadOffload(false) // Uni calls are non-blocking: no hop to another thread
                 .build();
     }
 

@@ -73,6 +73,7 @@ final class SegmentDispatcher implements AutoCloseable {
                 .whenException(t -> !(t instanceof RemoteCallException r) || r.retryable())
                 .withExponentialBackoff().factor(2).maxDelay(Math.min(30_000, backoff * 16), ChronoUnit.MILLIS).done()
                 .done()
+                .withThreadOffload(false)
                 .build();
     }
 

@@ -1,0 +1,160 @@
+package dev.remotemedia.remote;
+
+import dev.remotemedia.bench.ProcessStats;
+import dev.remotemedia.grpc.FrameCodec;
+import dev.remotemedia.grpc.PlainGrpcBinding;
+import dev.remotemedia.grpc.ServerLimits;
+import dev.remotemedia.grpc.StreamHandler;
+import dev.remotemedia.grpc.v1.PipelineServiceGrpc;
+import dev.remotemedia.grpc.v1.SegmentDone;
+import dev.remotemedia.grpc.v1.StreamRequest;
+import dev.remotemedia.grpc.v1.StreamResponse;
+import dev.remotemedia.manifest.ManifestFetcher;
+import dev.remotemedia.manifest.ManifestResolver;
+import dev.remotemedia.pipeline.AudioFrame;
+import dev.remotemedia.pipeline.EventFrame;
+import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.PipelineEngine;
+import dev.remotemedia.pipeline.SpeechSegment;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * `remotemedia bench remote`: one speech segment at a time through RemotePipelineNode to a loopback
+ * server running AudioStats, next to a raw grpc-java bidi ping-pong of the same payload, same run.
+ */
+public final class RemoteBenchmark {
+    private RemoteBenchmark() {}
+
+    public static void run(PrintWriter out, int rounds, double segmentSeconds) throws Exception {
+        float[] audio = new float[(int) (16000 * segmentSeconds)];
+        for (int i = 0; i < audio.length; i++) audio[i] = (float) (0.3 * Math.sin(2 * Math.PI * 220 * i / 16000.0));
+        SpeechSegment segment = new SpeechSegment(1, 0, (long) (segmentSeconds * 1000), new AudioFrame(audio, 16000, 1, 0));
+        out.printf("payload: %.1f s of 16 kHz PCM16 (%d bytes) per segment, %d rounds each, cores %d%n",
+                segmentSeconds, audio.length * 2, rounds, ProcessStats.cores());
+
+        try (PipelineEngine serverEngine = PipelineEngine.standalone(); PipelineEngine localEngine = PipelineEngine.standalone()) {
+            var handler = new StreamHandler(serverEngine, new ManifestResolver(serverEngine::parse, Path.of("manifests"),
+                    new ManifestFetcher(Duration.ofSeconds(30), Duration.ofSeconds(5), 0, null)),
+                    new ServerLimits(64, Duration.ZERO, "gpu"));
+            Server pipelineServer = start(PlainGrpcBinding.bind(handler));
+            Server echoServer = start(echo());
+            try {
+                long[] raw = null, node = null;
+                for (int round = 0; round < 3; round++) { // alternate, keep each side's best median
+                    long[] r = raw(echoServer.getPort(), segment, rounds);
+                    long[] n = node(localEngine, pipelineServer.getPort(), segment, rounds);
+                    if (raw == null || median(r) < median(raw)) raw = r;
+                    if (node == null || median(n) < median(node)) node = n;
+                }
+                report(out, "raw grpc-java ping-pong", raw);
+                report(out, "RemotePipelineNode", node);
+                out.printf("node / raw: p50 %.2f×, p99 %.2f×%n", pct(node, 50) / (double) pct(raw, 50), pct(node, 99) / (double) pct(raw, 99));
+            } finally {
+                pipelineServer.shutdownNow();
+                echoServer.shutdownNow();
+            }
+        }
+    }
+
+    /** The baseline: the same Stream method answering each frame with a SegmentDone, no pipeline. */
+    private static ServerServiceDefinition echo() {
+        return ServerServiceDefinition.builder(PipelineServiceGrpc.getServiceDescriptor())
+                .addMethod(PipelineServiceGrpc.getStreamMethod(), ServerCalls.asyncBidiStreamingCall(
+                        (StreamObserver<StreamResponse> responses) -> new StreamObserver<StreamRequest>() {
+                            @Override public void onNext(StreamRequest r) {
+                                if (r.hasFrame()) {
+                                    responses.onNext(StreamResponse.newBuilder().setSegmentDone(SegmentDone.newBuilder()
+                                            .setSegmentId(r.getFrame().getSegmentId()).setRequestSequence(r.getFrame().getSequence())).build());
+                                }
+                            }
+                            @Override public void onError(Throwable t) { }
+                            @Override public void onCompleted() { responses.onCompleted(); }
+                        }))
+                .addMethod(PipelineServiceGrpc.getDescribeMethod(), ServerCalls.asyncUnaryCall((req, o) -> o.onCompleted()))
+                .addMethod(PipelineServiceGrpc.getExecuteMethod(), ServerCalls.asyncUnaryCall((req, o) -> o.onCompleted()))
+                .build();
+    }
+
+    private static long[] raw(int port, SpeechSegment segment, int rounds) throws Exception {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
+        BlockingQueue<StreamResponse> answers = new ArrayBlockingQueue<>(16);
+        var requests = PipelineServiceGrpc.newStub(channel).stream(new StreamObserver<>() {
+            @Override public void onNext(StreamResponse r) { answers.add(r); }
+            @Override public void onError(Throwable t) { }
+            @Override public void onCompleted() { }
+        });
+        long[] times = new long[rounds];
+        for (int i = -rounds / 5; i < rounds; i++) { // the first fifth warms up
+            long t0 = System.nanoTime();
+            // encode inside the timed part: the node pays for it too
+            requests.onNext(StreamRequest.newBuilder().setFrame(FrameCodec.encode(segment, i + 1000).toBuilder().setSegmentId(1)).build());
+            if (answers.poll(10, TimeUnit.SECONDS) == null) throw new IllegalStateException("echo server did not answer");
+            if (i >= 0) times[i] = System.nanoTime() - t0;
+        }
+        requests.onCompleted();
+        channel.shutdownNow();
+        return times;
+    }
+
+    private static long[] node(PipelineEngine engine, int port, SpeechSegment segment, int rounds) throws Exception {
+        var manifest = engine.parse("{\"version\":\"v1\",\"nodes\":[{\"id\":\"remote\",\"node_type\":\"RemotePipelineNode\",\"params\":{"
+                + "\"endpoint\":\"127.0.0.1:" + port + "\",\"manifest\":{\"version\":\"v1\",\"nodes\":[{\"id\":\"stats\",\"node_type\":\"AudioStats\"}]},"
+                + "\"health_check\":{\"interval_ms\":0}}}]}", "bench");
+        UnicastProcessor<Frame> input = UnicastProcessor.create();
+        BlockingQueue<Frame> results = new ArrayBlockingQueue<>(64);
+        engine.open(manifest, "bench").run(input).subscribe().with(f -> {
+            if (f instanceof EventFrame e && (e.type().equals("result") || e.type().equals("error"))) results.add(f);
+        });
+        long[] times = new long[rounds];
+        for (int i = -rounds / 5; i < rounds; i++) {
+            SpeechSegment s = new SpeechSegment(i + rounds + 1, segment.startMs(), segment.endMs(), segment.audio());
+            long t0 = System.nanoTime();
+            input.onNext(s);
+            Frame r = results.poll(10, TimeUnit.SECONDS);
+            if (r == null || ((EventFrame) r).type().equals("error")) throw new IllegalStateException("no result: " + r);
+            if (i >= 0) times[i] = System.nanoTime() - t0;
+        }
+        input.onComplete();
+        return times;
+    }
+
+    private static Server start(ServerServiceDefinition service) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create()).addService(service).build().start();
+    }
+
+    private static void report(PrintWriter out, String label, long[] t) {
+        out.printf("%-26s p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  max %7.3f ms%n", label,
+                pct(t, 50) / 1e6, pct(t, 90) / 1e6, pct(t, 99) / 1e6, pct(t, 100) / 1e6);
+    }
+
+    private static long pct(long[] t, double p) {
+        long[] s = t.clone();
+        Arrays.sort(s);
+        return ProcessStats.percentile(s, p);
+    }
+
+    private static long median(long[] t) {
+        return pct(t, 50);
+    }
+}
