@@ -1,16 +1,23 @@
 package dev.remotemedia.grpc;
 
+import dev.remotemedia.cli.CliTestSupport;
 import dev.remotemedia.grpc.v1.DescribeRequest;
 import dev.remotemedia.grpc.v1.PipelineServiceGrpc;
 import dev.remotemedia.testing.FreeGrpcPort;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
@@ -19,13 +26,35 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The real Quarkus app: health, metrics, gRPC with token auth from config, probe, drain. */
 @QuarkusTest
 @QuarkusTestResource(FreeGrpcPort.class)
 class ServerSmokeTest {
+    static final String TOKEN = "test-token-abc";
+
     @ConfigProperty(name = "quarkus.grpc.server.test-port")
     int grpcPort;
+
+    ManagedChannel channel;
+
+    @BeforeEach
+    void connect() {
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    static io.grpc.ClientInterceptor bearer(String token) {
+        Metadata m = new Metadata();
+        m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return MetadataUtils.newAttachHeadersInterceptor(m);
+    }
 
     @Test
     void readinessIsUpWithPipelineAndGrpcChecks() {
@@ -41,19 +70,42 @@ class ServerSmokeTest {
     }
 
     @Test
-    void grpcHealthAndDescribeAnswer() throws Exception {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
-        try {
-            var health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .check(HealthCheckRequest.newBuilder().build());
-            assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
-            var d = PipelineServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .describe(DescribeRequest.getDefaultInstance());
-            assertEquals("local", d.getRole());
-            assertTrue(d.getNodeTypesList().stream().anyMatch(t -> t.getName().equals("AudioResample")
-                    && t.getParams().getFieldsMap().containsKey("target_rate")), d.toString());
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    void healthIsServingAfterWarmUpWithoutAToken() throws Exception {
+        var health = HealthGrpc.newBlockingStub(channel);
+        long deadline = System.currentTimeMillis() + 10_000;
+        HealthCheckResponse.ServingStatus status = null;
+        while (System.currentTimeMillis() < deadline) {
+            status = health.withDeadlineAfter(5, TimeUnit.SECONDS).check(HealthCheckRequest.newBuilder().build()).getStatus();
+            if (status == HealthCheckResponse.ServingStatus.SERVING) break;
+            Thread.sleep(100);
         }
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, status, "SERVING once the vad warm-up pipeline has loaded");
+    }
+
+    @Test
+    void describeNeedsTheConfiguredToken() {
+        var stub = PipelineServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+        var none = assertThrows(StatusRuntimeException.class, () -> stub.describe(DescribeRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNAUTHENTICATED, none.getStatus().getCode());
+        var wrong = assertThrows(StatusRuntimeException.class,
+                () -> stub.withInterceptors(bearer("nope")).describe(DescribeRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNAUTHENTICATED, wrong.getStatus().getCode());
+        var d = stub.withInterceptors(bearer(TOKEN)).describe(DescribeRequest.getDefaultInstance());
+        assertEquals("local", d.getRole());
+        assertTrue(d.getNodeTypesList().stream().anyMatch(t -> t.getName().equals("AudioResample")
+                && t.getParams().getFieldsMap().containsKey("target_rate")), d.toString());
+        assertTrue(d.getLoadedModelsList().stream().anyMatch(m -> m.startsWith("silero:")), "warm-up loaded the VAD model: " + d);
+    }
+
+    @Test
+    void probeCommandReportsTheServer() {
+        var r = CliTestSupport.cli("probe", "127.0.0.1:" + grpcPort, "--token", TOKEN, "--segment");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("health (server)                         SERVING"), r.out());
+        assertTrue(r.out().contains("remotemedia.v1.PipelineService"), r.out());
+        assertTrue(r.out().contains("test segment:") && r.out().contains("\"rms_dbfs\""), r.out());
+        var denied = CliTestSupport.cli("probe", "127.0.0.1:" + grpcPort, "--token", "wrong");
+        assertEquals(1, denied.code());
+        assertTrue(denied.out().contains("UNAUTHENTICATED"), denied.out());
     }
 }
