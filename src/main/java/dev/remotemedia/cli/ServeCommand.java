@@ -28,7 +28,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         if (manifest != null) {
             if (!Files.isRegularFile(manifest)) throw new IllegalArgumentException("manifest not found: " + manifest);
-            System.setProperty("remotemedia.webrtc.manifest", manifest.toAbsolutePath().toString());
+            System.setProperty("remotemedia.pipeline.manifest", manifest.toAbsolutePath().toString());
         }
         Quarkus.run(ServeApplication.class, quarkusArgs.toArray(String[]::new));
         return RemoteMediaCommand.SERVED;

@@ -31,7 +31,7 @@ final class ValidateCommand implements Callable<Integer> {
             for (Path file : files) {
                 try {
                     var m = engine.load(file);
-                    spec.commandLine().getOut().printf("%s: valid (%d nodes)%n", file, m.nodes().size());
+                    spec.commandLine().getOut().printf("%s: valid (%d node(s))%n", file, m.nodes().size());
                 } catch (ManifestException e) {
                     invalid++;
                     var err = spec.commandLine().getErr();

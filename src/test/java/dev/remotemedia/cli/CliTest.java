@@ -28,7 +28,7 @@ class CliTest {
         Path f = Files.writeString(dir.resolve("ok.json"), "{\"version\":\"v1\",\"nodes\":[{\"id\":\"s\",\"node_type\":\"AudioStats\"}]}");
         var r = cli("validate", f.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("valid (1 nodes)"));
+        assertTrue(r.out().contains("valid (1 node(s))"));
     }
 
     @Test
