@@ -1,5 +1,7 @@
 package dev.remotemedia.grpc;
 
+import dev.remotemedia.pipeline.TokenAuthenticator;
+
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;

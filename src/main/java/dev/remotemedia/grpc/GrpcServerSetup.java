@@ -1,5 +1,7 @@
 package dev.remotemedia.grpc;
 
+import dev.remotemedia.pipeline.TokenAuthenticator;
+
 import dev.remotemedia.manifest.ManifestFetcher;
 import dev.remotemedia.manifest.ManifestResolver;
 import dev.remotemedia.manifest.S3ObjectStore;

@@ -46,6 +46,13 @@ public final class ManifestResolver {
                 }
             }
         }
+        for (String ext : List.of(".json", ".yaml", ".yml")) {
+            try (var in = ManifestResolver.class.getClassLoader().getResourceAsStream("manifests/" + name + ext)) {
+                if (in != null) return parser.apply(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "classpath:manifests/" + name + ext);
+            } catch (IOException e) {
+                throw new ManifestException("classpath:manifests/" + name + ext, List.of("(file): cannot read: " + e.getMessage()));
+            }
+        }
         throw new ManifestException("pipeline \"" + name + "\"", List.of("pipeline: no pipeline named \"" + name + "\" in "
                 + pipelinesDir.toAbsolutePath() + "; available: " + String.join(", ", available())));
     }

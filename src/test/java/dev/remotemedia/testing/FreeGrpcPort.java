@@ -18,7 +18,11 @@ public class FreeGrpcPort implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return Map.of("quarkus.grpc.server.test-port", Integer.toString(freePort()));
+        int port = freePort();
+        // the dev-local pipeline sends segments to this same app: point it at the test port, with the test token
+        return Map.of("quarkus.grpc.server.test-port", Integer.toString(port),
+                "REMOTEMEDIA_REMOTE", "127.0.0.1:" + port,
+                "REMOTEMEDIA_API_TOKEN", "test-token-abc");
     }
 
     @Override

@@ -4,7 +4,7 @@ import dev.remotemedia.grpc.BearerAuthInterceptor;
 import dev.remotemedia.grpc.PlainGrpcBinding;
 import dev.remotemedia.grpc.ServerLimits;
 import dev.remotemedia.grpc.StreamHandler;
-import dev.remotemedia.grpc.TokenAuthenticator;
+import dev.remotemedia.pipeline.TokenAuthenticator;
 import dev.remotemedia.manifest.ManifestFetcher;
 import dev.remotemedia.manifest.ManifestResolver;
 import dev.remotemedia.manifest.VariableSource;

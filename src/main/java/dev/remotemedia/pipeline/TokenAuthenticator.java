@@ -1,4 +1,4 @@
-package dev.remotemedia.grpc;
+package dev.remotemedia.pipeline;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Checks `authorization: Bearer <token>` values against the configured tokens with a
- * constant-time comparison. Shared by the gRPC interceptor and (later) WHIP. Tokens are never logged.
+ * constant-time comparison. Shared by the gRPC interceptor and WHIP (so it lives here, where transports meet). Tokens are never logged.
  */
 public final class TokenAuthenticator {
     private final List<byte[]> tokens;

@@ -1,0 +1,66 @@
+package dev.remotemedia.webrtc;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.List;
+import java.util.Optional;
+
+/** `remotemedia.webrtc.*`: WHIP ingress and peer connections. */
+@ConfigMapping(prefix = "remotemedia.webrtc")
+public interface WebRtcConfig {
+    /** Manifest file every WHIP session runs unless it names one; empty = the `dev-local` pipeline. */
+    Optional<String> manifest();
+
+    /** Sessions at once; more get 503 with Retry-After. */
+    @WithDefault("50")
+    int maxSessions();
+
+    /** How long the answer waits for ICE gathering to complete (non-trickle WHIP). */
+    @WithDefault("3000")
+    long iceGatherTimeoutMs();
+
+    /** A session whose ICE never connects, or stays failed/disconnected this long, is closed. */
+    @WithDefault("15000")
+    long iceFailureTimeoutMs();
+
+    /** A connected session that delivers no audio for this long is closed. */
+    @WithDefault("60000")
+    long idleTimeoutMs();
+
+    /** STUN/TURN server URLs, e.g. stun:stun.example.org:3478 or turn:turn.example.org:3478 (none by default). */
+    Optional<List<String>> iceServers();
+
+    /** Username for the TURN servers. */
+    Optional<String> turnUsername();
+
+    /** Password for the TURN servers. */
+    Optional<String> turnPassword();
+
+    /** Address written into the answer's candidates instead of the gathered ones (NAT, ECS task with a public IP). */
+    Optional<String> publicAddress();
+
+    /** Lowest UDP port for media (0 = any); open this range in firewalls / security groups. */
+    @WithDefault("0")
+    int minPort();
+
+    /** Highest UDP port for media (0 = any). */
+    @WithDefault("0")
+    int maxPort();
+
+    /** Gather on the default route only (needed inside a network namespace whose only interface is lo). */
+    @WithDefault("false")
+    boolean disableAdapterEnumeration();
+
+    /** Bind media sockets to the any-address (0.0.0.0), so candidates rewritten to another local address still match. */
+    @WithDefault("false")
+    boolean anyAddressPorts();
+
+    /** Require `Authorization: Bearer <token>` on WHIP, with the gRPC server's tokens. */
+    @WithDefault("false")
+    boolean requireToken();
+
+    /** Outgoing audio (TTS) frames queued per session before the oldest are dropped. */
+    @WithDefault("3000")
+    int maxQueuedOutputFrames();
+}

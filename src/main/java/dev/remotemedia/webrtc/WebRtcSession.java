@@ -1,0 +1,310 @@
+package dev.remotemedia.webrtc;
+
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelBuffer;
+import dev.onvoid.webrtc.RTCDataChannelInit;
+import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCDataChannelState;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceGatheringState;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrackSink;
+import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import dev.remotemedia.audio.Pcm;
+import dev.remotemedia.audio.Resampler;
+import dev.remotemedia.pipeline.AudioFrame;
+import dev.remotemedia.pipeline.EventFrame;
+import dev.remotemedia.pipeline.Events;
+import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.PipelineSession;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import org.jboss.logging.Logger;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One browser (or any WHIP client): its peer connection, its pipeline session, the `events` data
+ * channel and the outgoing audio track. Microphone audio arrives on a native thread in 10 ms
+ * callbacks; four are batched into one 40 ms frame before crossing into the pipeline, so there is
+ * one thread hand-off per 40 ms, never per callback, and the native thread never blocks.
+ */
+final class WebRtcSession {
+    private static final Logger LOG = Logger.getLogger(WebRtcSession.class);
+    static final int RATE = 48000;
+    private static final int BATCH = 4; // 10 ms callbacks per frame handed to the pipeline
+
+    final String id;
+    private final RTCPeerConnection pc;
+    private final UnicastProcessor<Frame> input = UnicastProcessor.create();
+    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+    private final Deque<String> pendingEvents = new ArrayDeque<>();
+    private final Deque<byte[]> outgoing = new ArrayDeque<>();
+    private final int maxOutgoing;
+    private final CustomAudioSource ttsSource = new CustomAudioSource();
+    private final long createdNanos = System.nanoTime();
+    private volatile RTCDataChannel events;
+    private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
+    private volatile long stateSinceNanos = System.nanoTime();
+    private volatile long lastAudioNanos = System.nanoTime();
+    private volatile boolean closed;
+    private float[] batch = new float[480 * BATCH];
+    private int batched;
+    private long samplesIn;
+    private Resampler outResampler;
+    private int outRate;
+    private final Runnable onClosed;
+
+    WebRtcSession(String id, PeerFactory factory, RTCConfiguration config, PipelineSession pipeline, int maxOutgoing, Runnable onClosed) {
+        this.id = id;
+        this.maxOutgoing = maxOutgoing;
+        this.onClosed = onClosed;
+        this.pc = factory.get().createPeerConnection(config, new Observer());
+        AudioTrack tts = factory.get().createAudioTrack("tts-" + id, ttsSource);
+        pc.addTrack(tts, List.of("remotemedia"));
+        pipeline.run(input).subscribe().with(this::onOutput,
+                e -> LOG.warnf("session %s: pipeline ended with %s", id, e.toString()),
+                () -> LOG.debugf("session %s: pipeline completed", id));
+    }
+
+    /** Applies the offer and returns the answer once ICE gathering completes (or the wait runs out). */
+    CompletableFuture<String> answer(String offer, long gatherTimeoutMs) {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offer), new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
+                    @Override
+                    public void onSuccess(RTCSessionDescription description) {
+                        pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
+                            @Override
+                            public void onSuccess() {
+                                gathered.completeOnTimeout(null, gatherTimeoutMs, TimeUnit.MILLISECONDS)
+                                        .thenRun(() -> answer.complete(pc.getLocalDescription().sdp));
+                            }
+
+                            @Override
+                            public void onFailure(String error) {
+                                answer.completeExceptionally(new IllegalStateException("cannot apply the answer: " + error));
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void onFailure(String error) {
+                        answer.completeExceptionally(new BadOfferException("cannot answer this offer: " + error));
+                    }
+                });
+            }
+
+            @Override
+            public void onFailure(String error) {
+                answer.completeExceptionally(new BadOfferException("the offer was rejected: " + error));
+            }
+        });
+        if (SdpText.hasDataChannel(offer)) {
+            // a client that negotiated a data channel but does not open "events" gets one from us
+            CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> {
+                if (!closed && events == null && state == RTCPeerConnectionState.CONNECTED) {
+                    RTCDataChannelInit init = new RTCDataChannelInit();
+                    init.ordered = true;
+                    useChannel(pc.createDataChannel("events", init));
+                }
+            });
+        }
+        return answer;
+    }
+
+    void addCandidate(String mid, String candidateLine) {
+        pc.addIceCandidate(new RTCIceCandidate(mid, 0, candidateLine));
+    }
+
+    /** Native audio callback: 10 ms of 48 kHz mono PCM16. Copies into the batch, never blocks. */
+    private final AudioTrackSink sink = (data, bitsPerSample, sampleRate, channels, frames) -> {
+        if (closed || bitsPerSample != 16) return;
+        lastAudioNanos = System.nanoTime();
+        float[] samples = Pcm.fromPcm16(data, 0, frames * channels * 2);
+        if (channels > 1) samples = Pcm.toMono(samples, channels);
+        if (sampleRate != RATE) samples = Resampler.resample(samples, sampleRate, RATE);
+        synchronized (this) {
+            if (batched + samples.length > batch.length) flushBatch();
+            System.arraycopy(samples, 0, batch, batched, samples.length);
+            batched += samples.length;
+            if (batched >= 480 * BATCH) flushBatch();
+        }
+    };
+
+    private void flushBatch() {
+        if (batched == 0) return;
+        float[] frame = java.util.Arrays.copyOf(batch, batched);
+        long t = samplesIn * 1000 / RATE;
+        samplesIn += batched;
+        batched = 0;
+        input.onNext(new AudioFrame(frame, RATE, 1, t));
+    }
+
+    private void onOutput(Frame frame) {
+        if (frame instanceof EventFrame e) {
+            send(Events.toLine(e));
+        } else if (frame instanceof AudioFrame a) {
+            queueAudio(a);
+        }
+    }
+
+    /** Sends one JSON line on `events`, or holds it until the channel opens. */
+    void send(String line) {
+        RTCDataChannel channel = events;
+        synchronized (pendingEvents) {
+            if (channel == null || channel.getState() != RTCDataChannelState.OPEN) {
+                if (pendingEvents.size() >= 1000) pendingEvents.poll();
+                pendingEvents.add(line);
+                return;
+            }
+        }
+        try {
+            channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)), false));
+        } catch (Exception e) {
+            LOG.debugf("session %s: event not sent: %s", id, e.getMessage());
+        }
+    }
+
+    private void flushEvents() {
+        List<String> lines;
+        synchronized (pendingEvents) {
+            lines = List.copyOf(pendingEvents);
+            pendingEvents.clear();
+        }
+        lines.forEach(this::send);
+    }
+
+    private void useChannel(RTCDataChannel channel) {
+        events = channel;
+        channel.registerObserver(new RTCDataChannelObserver() {
+            @Override public void onBufferedAmountChange(long previous) { }
+
+            @Override
+            public void onStateChange() {
+                if (channel.getState() == RTCDataChannelState.OPEN) flushEvents();
+            }
+
+            @Override public void onMessage(RTCDataChannelBuffer buffer) { }
+        });
+        if (channel.getState() == RTCDataChannelState.OPEN) flushEvents();
+    }
+
+    /** Pipeline audio (e.g. TTS) → 48 kHz mono PCM16 in 10 ms frames, paced out by {@link #pace()}. */
+    private void queueAudio(AudioFrame a) {
+        float[] mono = Pcm.toMono(a.samples(), a.channels());
+        if (a.sampleRate() != RATE) {
+            if (outResampler == null || outRate != a.sampleRate()) {
+                outResampler = new Resampler(a.sampleRate(), RATE);
+                outRate = a.sampleRate();
+            }
+            mono = outResampler.process(mono);
+        }
+        synchronized (outgoing) {
+            for (int off = 0; off < mono.length; off += 480) {
+                float[] chunk = java.util.Arrays.copyOfRange(mono, off, off + 480); // zero-padded at the end
+                if (outgoing.size() >= maxOutgoing) outgoing.poll();
+                outgoing.add(Pcm.toPcm16(chunk));
+            }
+        }
+    }
+
+    /** Called every 10 ms by the pacer: pushes one queued frame, if any. */
+    void pace() {
+        byte[] frame;
+        synchronized (outgoing) {
+            frame = outgoing.poll();
+        }
+        if (frame != null && !closed) ttsSource.pushAudio(frame, 16, RATE, 1, 480);
+    }
+
+    boolean hasOutgoingAudio() {
+        synchronized (outgoing) {
+            return !outgoing.isEmpty();
+        }
+    }
+
+    RTCPeerConnectionState state() { return state; }
+
+    long millisInState() { return (System.nanoTime() - stateSinceNanos) / 1_000_000; }
+
+    long millisSinceAudio() { return (System.nanoTime() - lastAudioNanos) / 1_000_000; }
+
+    long ageMillis() { return (System.nanoTime() - createdNanos) / 1_000_000; }
+
+    /** Ends the pipeline input, closes the peer connection and releases native objects. Idempotent. */
+    void close(String reason) {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            flushBatch();
+        }
+        LOG.infof("session %s closed: %s", id, reason);
+        input.onComplete();
+        try {
+            RTCDataChannel channel = events;
+            if (channel != null) {
+                channel.unregisterObserver();
+                channel.close();
+                channel.dispose();
+            }
+            pc.close();
+            ttsSource.dispose();
+        } catch (RuntimeException e) {
+            LOG.debugf("session %s: native cleanup: %s", id, e.getMessage());
+        }
+        onClosed.run();
+    }
+
+    private final class Observer implements PeerConnectionObserver {
+        @Override
+        public void onIceCandidate(RTCIceCandidate candidate) { }
+
+        @Override
+        public void onIceGatheringChange(RTCIceGatheringState s) {
+            if (s == RTCIceGatheringState.COMPLETE) gathered.complete(null);
+        }
+
+        @Override
+        public void onConnectionChange(RTCPeerConnectionState s) {
+            state = s;
+            stateSinceNanos = System.nanoTime();
+            if (s == RTCPeerConnectionState.CONNECTED) lastAudioNanos = System.nanoTime();
+            if (s == RTCPeerConnectionState.CLOSED) CompletableFuture.runAsync(() -> close("peer closed the connection"));
+        }
+
+        @Override
+        public void onTrack(RTCRtpTransceiver transceiver) {
+            if (transceiver.getReceiver().getTrack() instanceof AudioTrack track) track.addSink(sink);
+        }
+
+        @Override
+        public void onDataChannel(RTCDataChannel channel) {
+            if ("events".equals(channel.getLabel())) useChannel(channel);
+        }
+    }
+
+    /** A client offer libwebrtc cannot use: answered with 400. */
+    static final class BadOfferException extends RuntimeException {
+        BadOfferException(String message) {
+            super(message);
+        }
+    }
+}

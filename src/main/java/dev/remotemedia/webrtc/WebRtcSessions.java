@@ -1,0 +1,147 @@
+package dev.remotemedia.webrtc;
+
+import dev.onvoid.webrtc.PortAllocatorConfig;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.remotemedia.manifest.Manifest;
+import dev.remotemedia.pipeline.PipelineEngine;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * All live WebRTC sessions: admission (max sessions), the 10 ms pacer for outgoing audio, and a
+ * sweeper that closes sessions whose ICE never connected or failed, or that went silent.
+ */
+@ApplicationScoped
+public class WebRtcSessions {
+    private static final Logger LOG = Logger.getLogger(WebRtcSessions.class);
+
+    @Inject
+    WebRtcConfig config;
+
+    @Inject
+    PipelineEngine engine;
+
+    private final PeerFactory factory = new PeerFactory();
+    private final Map<String, WebRtcSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private ScheduledExecutorService timers;
+
+    /** Thrown when max-sessions is reached: 503 with Retry-After. */
+    public static final class CapacityException extends RuntimeException {
+        CapacityException(String message) {
+            super(message);
+        }
+    }
+
+    @PostConstruct
+    void start() {
+        timers = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "remotemedia-webrtc-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.scheduleAtFixedRate(this::pace, 10, 10, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Creates a session for an offer; the future's answer SDP is ready when ICE gathering is done. */
+    public WebRtcSession open(Manifest manifest) {
+        if (admitted.incrementAndGet() > config.maxSessions()) {
+            admitted.decrementAndGet();
+            throw new CapacityException(config.maxSessions() + " sessions are open (remotemedia.webrtc.max-sessions)");
+        }
+        String id = UUID.randomUUID().toString();
+        try {
+            var pipeline = engine.open(manifest, id);
+            WebRtcSession s = new WebRtcSession(id, factory, rtcConfiguration(), pipeline, config.maxQueuedOutputFrames(), () -> {
+                if (sessions.remove(id) != null) admitted.decrementAndGet();
+            });
+            sessions.put(id, s);
+            return s;
+        } catch (RuntimeException e) {
+            admitted.decrementAndGet();
+            throw e;
+        }
+    }
+
+    public Optional<WebRtcSession> find(String id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    public int count() {
+        return sessions.size();
+    }
+
+    RTCConfiguration rtcConfiguration() {
+        RTCConfiguration c = new RTCConfiguration();
+        List<String> urls = config.iceServers().orElse(List.of());
+        if (!urls.isEmpty()) {
+            RTCIceServer server = new RTCIceServer();
+            server.urls = urls;
+            server.username = config.turnUsername().orElse(null);
+            server.password = config.turnPassword().orElse(null);
+            c.iceServers.add(server);
+        }
+        PortAllocatorConfig ports = new PortAllocatorConfig();
+        if (config.minPort() > 0 && config.maxPort() >= config.minPort()) {
+            ports.minPort = config.minPort();
+            ports.maxPort = config.maxPort();
+        }
+        ports.setDisableAdapterEnumeration(config.disableAdapterEnumeration());
+        ports.setEnableAnyAddressPorts(config.anyAddressPorts());
+        c.portAllocatorConfig = ports;
+        return c;
+    }
+
+    private void pace() {
+        for (WebRtcSession s : sessions.values()) {
+            try {
+                if (s.hasOutgoingAudio()) s.pace();
+            } catch (RuntimeException e) {
+                LOG.debugf("pacer: %s", e.getMessage());
+            }
+        }
+    }
+
+    private void sweep() {
+        for (WebRtcSession s : sessions.values()) {
+            RTCPeerConnectionState st = s.state();
+            if (st != RTCPeerConnectionState.CONNECTED && s.ageMillis() > config.iceFailureTimeoutMs()
+                    && s.millisInState() > Math.min(config.iceFailureTimeoutMs(), 5000)) {
+                close(s, "ICE not connected (" + st + ") after " + s.ageMillis() + " ms");
+            } else if ((st == RTCPeerConnectionState.FAILED || st == RTCPeerConnectionState.DISCONNECTED)
+                    && s.millisInState() > config.iceFailureTimeoutMs()) {
+                close(s, "ICE " + st + " for " + s.millisInState() + " ms");
+            } else if (st == RTCPeerConnectionState.CONNECTED && s.millisSinceAudio() > config.idleTimeoutMs()) {
+                close(s, "no audio for " + s.millisSinceAudio() + " ms");
+            }
+        }
+    }
+
+    private void close(WebRtcSession s, String reason) {
+        // native calls off the timer thread
+        engine.worker().execute(() -> s.close(reason));
+    }
+
+    void shutdown(@Observes ShutdownEvent event) {
+        sessions.values().forEach(s -> s.close("server shutting down"));
+        if (timers != null) timers.shutdownNow();
+        factory.close();
+    }
+}

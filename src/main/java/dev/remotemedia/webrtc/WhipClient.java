@@ -1,0 +1,164 @@
+package dev.remotemedia.webrtc;
+
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.PortAllocatorConfig;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelBuffer;
+import dev.onvoid.webrtc.RTCDataChannelInit;
+import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceGatheringState;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import dev.remotemedia.audio.Pcm;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A WHIP client on webrtc-java: sends 48 kHz audio in real-time 10 ms frames and collects the
+ * `events` data channel. Used by tests, benchmarks and the load generator; also a reference for
+ * non-browser clients. {@code loopbackAddress} rewrites candidates for single-host tests.
+ */
+public final class WhipClient implements AutoCloseable {
+    private final RTCPeerConnection pc;
+    private final CustomAudioSource source = new CustomAudioSource();
+    private final RTCDataChannel events;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private volatile Consumer<String> listener = l -> { };
+    private String location;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public WhipClient(PeerConnectionFactory factory, boolean disableAdapterEnumeration) {
+        RTCConfiguration config = new RTCConfiguration();
+        PortAllocatorConfig ports = new PortAllocatorConfig();
+        ports.setDisableAdapterEnumeration(disableAdapterEnumeration);
+        ports.setEnableAnyAddressPorts(true); // receives on every local address: loopback-rewritten candidates work
+        config.portAllocatorConfig = ports;
+        pc = factory.createPeerConnection(config, new PeerConnectionObserver() {
+            @Override public void onIceCandidate(RTCIceCandidate candidate) { }
+
+            @Override
+            public void onIceGatheringChange(RTCIceGatheringState state) {
+                if (state == RTCIceGatheringState.COMPLETE) gathered.complete(null);
+            }
+
+            @Override
+            public void onConnectionChange(RTCPeerConnectionState state) {
+                if (state == RTCPeerConnectionState.CONNECTED) connected.complete(null);
+                if (state == RTCPeerConnectionState.FAILED) connected.completeExceptionally(new IllegalStateException("ICE failed"));
+            }
+        });
+        AudioTrack track = factory.createAudioTrack("mic", source);
+        pc.addTrack(track, List.of("client"));
+        RTCDataChannelInit init = new RTCDataChannelInit();
+        init.ordered = true;
+        events = pc.createDataChannel("events", init);
+        events.registerObserver(new RTCDataChannelObserver() {
+            @Override public void onBufferedAmountChange(long previous) { }
+            @Override public void onStateChange() { }
+
+            @Override
+            public void onMessage(RTCDataChannelBuffer buffer) {
+                byte[] bytes = new byte[buffer.data.remaining()];
+                buffer.data.get(bytes);
+                String line = new String(bytes, StandardCharsets.UTF_8);
+                lines.add(line);
+                listener.accept(line);
+            }
+        });
+    }
+
+    public void onEvent(Consumer<String> l) { listener = l; }
+
+    /** Offers to {@code whipUrl}; returns the HTTP status (201 when the session is up). */
+    public int connect(String whipUrl, String token, String loopbackAddress, Duration timeout) throws Exception {
+        CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
+        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
+            @Override public void onSuccess(RTCSessionDescription d) { offer.complete(d); }
+            @Override public void onFailure(String e) { offer.completeExceptionally(new IllegalStateException(e)); }
+        });
+        RTCSessionDescription local = offer.get(5, TimeUnit.SECONDS);
+        CompletableFuture<Void> set = new CompletableFuture<>();
+        pc.setLocalDescription(local, observer(set));
+        set.get(5, TimeUnit.SECONDS);
+        gathered.completeOnTimeout(null, 3, TimeUnit.SECONDS).get();
+        String sdp = pc.getLocalDescription().sdp;
+        if (loopbackAddress != null) sdp = SdpText.rewriteAddresses(sdp, loopbackAddress);
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(whipUrl)).timeout(timeout)
+                .header("Content-Type", WhipResource.SDP).POST(HttpRequest.BodyPublishers.ofString(sdp));
+        if (token != null) req.header("Authorization", "Bearer " + token);
+        HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) return r.statusCode();
+        URI base = URI.create(whipUrl);
+        location = base.resolve(r.headers().firstValue("Location").orElseThrow()).toString();
+        String answer = loopbackAddress != null ? SdpText.rewriteAddresses(r.body(), loopbackAddress) : r.body();
+        CompletableFuture<Void> remote = new CompletableFuture<>();
+        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer), observer(remote));
+        remote.get(5, TimeUnit.SECONDS);
+        connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return 201;
+    }
+
+    /** Pushes 48 kHz mono audio in 10 ms frames at wall-clock pace (blocking). */
+    public void stream(float[] samples48k) throws InterruptedException {
+        long start = System.nanoTime();
+        for (int off = 0, n = 0; off + 480 <= samples48k.length; off += 480, n++) {
+            byte[] frame = Pcm.toPcm16(java.util.Arrays.copyOfRange(samples48k, off, off + 480));
+            source.pushAudio(frame, 16, 48000, 1, 480);
+            long due = start + (n + 1) * 10_000_000L;
+            long wait = due - System.nanoTime();
+            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    public List<String> events() { return lines; }
+
+    public String location() { return location; }
+
+    /** DELETE on the session URL; returns the status. */
+    public int delete() throws Exception {
+        if (location == null) return 0;
+        return http.send(HttpRequest.newBuilder(URI.create(location)).DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static SetSessionDescriptionObserver observer(CompletableFuture<Void> done) {
+        return new SetSessionDescriptionObserver() {
+            @Override public void onSuccess() { done.complete(null); }
+            @Override public void onFailure(String e) { done.completeExceptionally(new IllegalStateException(e)); }
+        };
+    }
+
+    @Override
+    public void close() {
+        try {
+            events.unregisterObserver();
+            events.close();
+            events.dispose();
+            pc.close();
+            source.dispose();
+        } catch (RuntimeException ignored) {
+            // native cleanup best effort
+        }
+    }
+}
