@@ -56,7 +56,7 @@ final class WebRtcSession {
     private final Deque<String> pendingEvents = new ArrayDeque<>();
     private final Deque<byte[]> outgoing = new ArrayDeque<>();
     private final int maxOutgoing;
-    private final CustomAudioSource ttsSource = new CustomAudioSource();
+    private final CustomAudioSource ttsSource;
     private final long createdNanos = System.nanoTime();
     private volatile RTCDataChannel events;
     private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
@@ -74,7 +74,8 @@ final class WebRtcSession {
         this.id = id;
         this.maxOutgoing = maxOutgoing;
         this.onClosed = onClosed;
-        this.pc = factory.get().createPeerConnection(config, new Observer());
+        this.pc = factory.get().createPeerConnection(config, new Observer()); // loads the native library first
+        this.ttsSource = new CustomAudioSource();
         AudioTrack tts = factory.get().createAudioTrack("tts-" + id, ttsSource);
         pc.addTrack(tts, List.of("remotemedia"));
         pipeline.run(input).subscribe().with(this::onOutput,

@@ -1,0 +1,156 @@
+// RemoteMedia page: WHIP publish of the microphone, events over the "events" data channel.
+// Plain browser JavaScript (no build step); works in Chromium and Firefox.
+'use strict';
+const $ = (id) => document.getElementById(id);
+let pc = null, whipUrl = null, stream = null, pendingRow = null;
+const rows = new Map(); // segment id -> <tr>
+
+function setState(text, cls) { $('state').textContent = text; $('state').className = 'state ' + cls; }
+function showError(message) { $('error').textContent = message; $('error').hidden = !message; }
+
+// Plain words for the error kinds the server sends.
+const KIND_WORDS = {
+  AllEndpointsFailed: 'No processing server could take this utterance',
+  RemoteTimeout: 'The processing server took too long',
+  CircuitBreakerOpen: 'The processing server is temporarily switched off after repeated failures',
+  RemoteExecutionFailed: 'The processing server failed on this utterance',
+  Unauthenticated: 'The processing server refused our credentials',
+  ManifestFetchFailed: 'The processing server could not load its pipeline',
+  ModelUnavailable: 'A model is not available on the server',
+  CapacityExceeded: 'The server is full; try again in a few seconds',
+};
+
+function row(segment) {
+  if (rows.has(segment)) return rows.get(segment);
+  let tr = pendingRow;
+  pendingRow = null;
+  if (!tr) tr = newRow();
+  tr.dataset.segment = segment;
+  tr.cells[0].textContent = segment;
+  rows.set(segment, tr);
+  return tr;
+}
+
+function newRow() {
+  const tr = document.createElement('tr');
+  tr.className = 'utterance pending';
+  for (let i = 0; i < 5; i++) tr.appendChild(document.createElement('td'));
+  tr.cells[0].textContent = '…';
+  tr.cells[1].textContent = 'speaking…';
+  tr.cells[2].className = 'result';
+  tr.cells[2].textContent = 'waiting';
+  $('utterances').tBodies[0].prepend(tr);
+  return tr;
+}
+
+function describeResult(e) {
+  if (e.type === 'transcript' || e.text) return e.text;
+  if (e.kind === 'audio_stats') return `${e.duration_ms} ms, RMS ${e.rms_dbfs} dBFS, peak ${e.peak_dbfs} dBFS`;
+  const { type, t_ms, node, endpoint, segment, ...rest } = e;
+  return JSON.stringify(rest);
+}
+
+function handle(e) {
+  switch (e.type) {
+    case 'vad_start':
+      $('vad').classList.add('speaking');
+      pendingRow = pendingRow || newRow();
+      break;
+    case 'vad_end':
+      $('vad').classList.remove('speaking');
+      break;
+    case 'segment': {
+      const tr = row(e.segment);
+      tr.cells[1].textContent = `${(e.start_ms / 1000).toFixed(2)}–${(e.end_ms / 1000).toFixed(2)} s`;
+      break;
+    }
+    case 'result':
+    case 'transcript': {
+      const tr = row(e.segment);
+      tr.classList.remove('pending');
+      tr.classList.add('done');
+      tr.cells[2].textContent = describeResult(e);
+      if (e.endpoint) tr.cells[4].textContent = e.endpoint;
+      break;
+    }
+    case 'latency': {
+      const tr = row(e.segment);
+      tr.cells[3].textContent = `${e.total_ms} ms` + (e.attempts > 1 ? ` (${e.attempts} tries)` : '');
+      tr.cells[4].textContent = e.endpoint + (e.server ? ` (${e.server})` : '');
+      break;
+    }
+    case 'error': {
+      const words = (KIND_WORDS[e.kind] || 'Something went wrong') + '.';
+      if (e.segment) {
+        const tr = row(e.segment);
+        tr.classList.remove('pending');
+        tr.classList.add('failed');
+        tr.cells[2].textContent = words;
+        tr.cells[2].title = e.message || '';
+      } else {
+        showError(words + ' ' + (e.message || ''));
+      }
+      break;
+    }
+  }
+}
+
+async function start() {
+  showError('');
+  $('start').disabled = true;
+  setState('connecting', 'connecting');
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+    pc = new RTCPeerConnection();
+    stream.getAudioTracks().forEach((t) => pc.addTrack(t, stream));
+    const dc = pc.createDataChannel('events', { ordered: true });
+    dc.onmessage = (m) => String(m.data).split('\n').filter(Boolean).forEach((l) => handle(JSON.parse(l)));
+    pc.ontrack = (ev) => { $('remoteAudio').srcObject = ev.streams[0] || new MediaStream([ev.track]); };
+    pc.onconnectionstatechange = () => {
+      const s = pc.connectionState;
+      setState(s, s === 'connected' ? 'connected' : s === 'failed' ? 'failed' : 'connecting');
+      if (s === 'failed') showError('The connection to the server failed (UDP blocked? see the README troubleshooting).');
+    };
+    await pc.setLocalDescription(await pc.createOffer());
+    await gatheringComplete(pc, 2000);
+    const pipeline = $('pipeline').value.trim();
+    const headers = { 'Content-Type': 'application/sdp' };
+    if ($('token').value) headers.Authorization = 'Bearer ' + $('token').value;
+    const r = await fetch('whip' + (pipeline ? '?pipeline=' + encodeURIComponent(pipeline) : ''),
+      { method: 'POST', headers, body: pc.localDescription.sdp });
+    if (r.status !== 201) throw new Error(`server answered ${r.status}: ${(await r.text()).trim()}`);
+    whipUrl = r.headers.get('Location');
+    await pc.setRemoteDescription({ type: 'answer', sdp: await r.text() });
+    $('stop').disabled = false;
+  } catch (err) {
+    showError('Could not start: ' + (err.message || err));
+    await stop();
+  }
+}
+
+function gatheringComplete(peer, ms) {
+  if (peer.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { if (peer.iceGatheringState === 'complete') resolve(); };
+    peer.addEventListener('icegatheringstatechange', done);
+    setTimeout(resolve, ms);
+  });
+}
+
+async function stop() {
+  if (whipUrl) { try { await fetch(whipUrl, { method: 'DELETE' }); } catch (e) { /* server gone */ } }
+  whipUrl = null;
+  if (pc) pc.close();
+  pc = null;
+  if (stream) stream.getTracks().forEach((t) => t.stop());
+  stream = null;
+  $('start').disabled = false;
+  $('stop').disabled = true;
+  $('vad').classList.remove('speaking');
+  setState('disconnected', 'idle');
+}
+
+$('start').onclick = start;
+$('stop').onclick = stop;
+window.addEventListener('beforeunload', () => { if (whipUrl) fetch(whipUrl, { method: 'DELETE', keepalive: true }); });

@@ -1,0 +1,39 @@
+// Browser end to end: Debian's chromium opens the page, its fake microphone plays a speech WAV,
+// the page publishes over WHIP; we wait for utterances with results and save a screenshot.
+// Usage: node e2e.mjs URL WAV OUT_DIR EXPECTED_UTTERANCES
+import { chromium } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [url, wav, outDir, expected = '3'] = process.argv.slice(2);
+const want = Number(expected);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true, // playwright gives it a fresh temporary profile
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wav}`, '--allow-loopback-in-peer-connection',
+    '--autoplay-policy=no-user-gesture-required'],
+});
+let code = 1;
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => console.log('[page]', m.text()));
+  await page.goto(url);
+  await page.click('#start');
+  await page.waitForFunction((n) => document.querySelectorAll('tr.utterance.done').length >= n, want, { timeout: 60000 });
+  const rows = await page.$$eval('tr.utterance.done', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const state = await page.textContent('#state');
+  writeFileSync(join(outDir, 'e2e-result.json'), JSON.stringify({ state, rows }, null, 2));
+  await page.screenshot({ path: join(outDir, 'page.png'), fullPage: true });
+  console.log(`ok: ${rows.length} utterances with results, state ${state}`);
+  await page.click('#stop');
+  code = 0;
+} catch (e) {
+  console.error('e2e failed:', e.message);
+  try { await (await browser.contexts()[0]?.pages()[0])?.screenshot({ path: join(outDir, 'page-failed.png') }); } catch { /* ignore */ }
+} finally {
+  await browser.close();
+}
+process.exit(code);

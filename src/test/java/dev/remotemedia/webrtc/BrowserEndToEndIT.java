@@ -1,0 +1,52 @@
+package dev.remotemedia.webrtc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.remotemedia.pipeline.Events;
+import dev.remotemedia.testing.Speech;
+import dev.remotemedia.testing.Tools;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real browser, real page, real WebRTC: Debian's chromium (driven by playwright-core) with a fake
+ * microphone playing generated speech, the packaged server in a private network namespace, the
+ * dev-local pipeline (VAD here, AudioStats on this same app over gRPC). Saves target/e2e/page.png.
+ */
+class BrowserEndToEndIT {
+    @Test
+    void pageShowsUtterancesWithRemoteResults() throws Exception {
+        Tools.require("chromium", "chromium");
+        Tools.require("unshare", "util-linux");
+        Tools.require("ip", "iproute2");
+        Tools.require("node", "nodejs");
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        assertTrue(Files.isRegularFile(jar), "package the app first (./mvnw verify does)");
+        if (!Files.isDirectory(Path.of("src/test/browser/node_modules/playwright-core"))) {
+            throw new AssertionError("playwright-core is not installed; run bin/test (it runs npm ci in src/test/browser)");
+        }
+        Path out = Files.createDirectories(Path.of("target/e2e"));
+        Speech.Layout speech = Speech.phrases(out, 48000, 1.0, 1.5, 2.0, Speech.THREE);
+        Process p = new ProcessBuilder("bash", "src/test/browser/run-e2e.sh", jar.toAbsolutePath().toString(),
+                speech.file().toAbsolutePath().toString(), out.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(out.resolve("e2e.log").toFile()).start();
+        boolean finished = p.waitFor(150, TimeUnit.SECONDS);
+        if (!finished) p.destroyForcibly();
+        String log = Files.readString(out.resolve("e2e.log"));
+        assertTrue(finished, "the browser test did not finish in 150 s:\n" + log);
+        assertEquals(0, p.exitValue(), "browser test failed:\n" + log + "\nserver log: " + out.resolve("server.log"));
+        JsonNode result = Events.JSON.readTree(out.resolve("e2e-result.json").toFile());
+        assertEquals("connected", result.get("state").asText());
+        assertTrue(result.get("rows").size() >= 3, result.toString());
+        for (JsonNode row : result.get("rows")) {
+            assertTrue(row.get(2).asText().contains("dBFS"), "each utterance shows its remote result: " + row);
+            assertTrue(row.get(3).asText().endsWith("ms"), "and its latency: " + row);
+        }
+        assertTrue(Files.size(out.resolve("page.png")) > 1000, "screenshot saved");
+    }
+}
