@@ -23,6 +23,10 @@ import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.NodeTypeJson;
 import dev.remotemedia.pipeline.PipelineEngine;
 import dev.remotemedia.pipeline.PipelineException;
+import dev.remotemedia.telemetry.Telemetry;
+import dev.remotemedia.telemetry.TraceContext;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Multi;
@@ -57,6 +61,7 @@ public final class StreamHandler {
         this.engine = engine;
         this.resolver = resolver;
         this.limits = limits;
+        Telemetry.grpcStreams(activeStreams::get);
     }
 
     public int activeStreams() { return activeStreams.get(); }
@@ -136,6 +141,9 @@ public final class StreamHandler {
             long seq = frame.getSequence();
             long started = System.nanoTime();
             activeUnits.incrementAndGet();
+            Span span = Telemetry.tracer().spanBuilder("remotemedia.remote.unit").setParent(TraceContext.extract(frame.getTraceContextMap()))
+                    .setSpanKind(SpanKind.SERVER).setAttribute("remotemedia.segment", frame.getSegmentId())
+                    .setAttribute("remotemedia.pipeline", manifest.name()).setAttribute("remotemedia.server", ServerIdentity.id()).startSpan();
             Multi<StreamResponse> results = engine.open(manifest, id + "/" + frame.getSegmentId())
                     .run(Multi.createFrom().item(input))
                     .select().where(f -> f != input) // pass-through of the input is not a result
@@ -146,7 +154,10 @@ public final class StreamHandler {
             return Multi.createBy().concatenating().streams(results, done)
                     .onFailure().recoverWithItem(e -> error(ErrorKind.RemoteExecutionFailed, "segment " + frame.getSegmentId()
                             + " failed on " + ServerIdentity.id() + ": " + e.getMessage(), frame.getSegmentId(), seq))
-                    .onTermination().invoke(activeUnits::decrementAndGet);
+                    .onTermination().invoke(() -> {
+                        activeUnits.decrementAndGet();
+                        span.end();
+                    });
         }
     }
 

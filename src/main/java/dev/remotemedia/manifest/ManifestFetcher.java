@@ -1,5 +1,6 @@
 package dev.remotemedia.manifest;
 
+import dev.remotemedia.telemetry.Telemetry;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -63,6 +64,7 @@ public final class ManifestFetcher {
     public Uni<String> fetch(String url) {
         Entry cached = cache.get(url);
         if (cached != null && System.nanoTime() - cached.fetchedAtNanos() < ttl.toNanos()) {
+            Telemetry.manifestFetch(scheme(url), "cached");
             return Uni.createFrom().item(cached.content().text());
         }
         String etag = cached == null ? null : cached.content().etag();
@@ -70,10 +72,12 @@ public final class ManifestFetcher {
         return guard.get(() -> Uni.createFrom().item(() -> load(url, etag, lastModified))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .map(f -> {
+                    Telemetry.manifestFetch(scheme(url), f == null ? "not_modified" : "ok");
                     Fetched content = f == null ? cached.content() : f; // null: not modified
                     cache.put(url, new Entry(content, System.nanoTime()));
                     return content.text();
                 })
+                .onFailure().invoke(e -> Telemetry.manifestFetch(scheme(url), "failed"))
                 .onFailure().transform(e -> e instanceof ManifestFetchException ? e
                         : new ManifestFetchException("ManifestFetchFailed: cannot fetch " + printable(url) + ": " + describe(e), e));
     }
@@ -123,6 +127,12 @@ public final class ManifestFetcher {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+    }
+
+    private static String scheme(String url) {
+        int i = url.indexOf(':');
+        String s = i > 0 ? url.substring(0, i).toLowerCase() : "none";
+        return s.matches("s3|https?|file") ? s : "other"; // bounded tag values
     }
 
     /** The URL without user info and query string (where signed URLs keep credentials). */

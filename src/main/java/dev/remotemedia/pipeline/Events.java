@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.remotemedia.telemetry.Telemetry;
 
 /**
  * Event construction and the JSON-lines wire form shared by the CLI, the browser events channel and
@@ -20,6 +21,7 @@ public final class Events {
     public static EventFrame of(String type, long tMs) { return new EventFrame(type, tMs, F.objectNode()); }
 
     public static EventFrame error(ErrorKind kind, String nodeId, String message, long tMs, int segment) {
+        Telemetry.error(kind.name());
         ObjectNode f = F.objectNode().put("kind", kind.name()).put("message", message);
         if (nodeId != null) f.put("node", nodeId);
         if (segment > 0) f.put("segment", segment);

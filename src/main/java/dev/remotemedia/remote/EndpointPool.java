@@ -1,6 +1,7 @@
 package dev.remotemedia.remote;
 
 import dev.remotemedia.grpc.v1.MutinyPipelineServiceGrpc;
+import dev.remotemedia.telemetry.Telemetry;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -59,7 +60,14 @@ final class EndpointPool implements AutoCloseable {
             if (s.tls().authority() != null) builder.overrideAuthority(s.tls().authority());
             ManagedChannel channel = builder.build();
             var stub = MutinyPipelineServiceGrpc.newMutinyStub(channel).withInterceptors(auth);
-            endpoints.add(new Endpoint(address, channel, stub, e -> guard(e, s)));
+            Endpoint endpoint = new Endpoint(address, channel, stub, e -> guard(e, s));
+            endpoints.add(endpoint);
+            Telemetry.breakerState(address, () -> switch (endpoint.breaker()) {
+                case CLOSED -> 0;
+                case HALF_OPEN -> 1;
+                case OPEN -> 2;
+            });
+            Telemetry.endpointHealthy(address, () -> endpoint.healthy() ? 1 : 0);
         }
         prober = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "remotemedia-health-probe");

@@ -46,7 +46,7 @@ final class EndpointStream {
     String serverId() { return serverId; }
 
     /** Sends one unit of work; the Uni completes with its results once the marker arrives. */
-    Uni<long[]> sendAndAwait(Frame unit, int segmentId, List<Frame> sink) {
+    Uni<long[]> sendAndAwait(Frame unit, int segmentId, List<Frame> sink, Map<String, String> traceContext) {
         long seq;
         Pending p;
         synchronized (this) {
@@ -54,7 +54,7 @@ final class EndpointStream {
             seq = sequence.incrementAndGet();
             p = new Pending(new ArrayList<>(), new CompletableFuture<>(), new long[1]);
             pending.put(seq, p);
-            DataFrame frame = FrameCodec.encode(unit, seq).toBuilder().setSegmentId(segmentId).build();
+            DataFrame frame = FrameCodec.encode(unit, seq).toBuilder().setSegmentId(segmentId).putAllTraceContext(traceContext).build();
             requests.onNext(StreamRequest.newBuilder().setFrame(frame).build());
         }
         return Uni.createFrom().completionStage(p.done())

@@ -7,6 +7,10 @@ import dev.remotemedia.pipeline.Node;
 import dev.remotemedia.pipeline.NodeContext;
 import dev.remotemedia.pipeline.SpeechSegment;
 import dev.remotemedia.pipeline.TextFrame;
+import dev.remotemedia.telemetry.Telemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
 
 import java.util.ArrayList;
@@ -46,8 +50,14 @@ final class RemotePipelineNode implements Node {
         else return CompletableFuture.completedFuture(List.of(frame));
         long arrived = System.nanoTime();
         long speechEndMs = frame.tMs();
-        return dispatcher.dispatch(frame, segment).thenApply(d -> {
+        Span span = Telemetry.tracer().spanBuilder("remotemedia.segment").setNoParent()
+                .setAttribute("remotemedia.segment", segment).setAttribute("remotemedia.node", context.nodeId()).startSpan();
+        return dispatcher.dispatch(frame, segment, Context.root().with(span)).thenApply(d -> {
+            if (d.outcome() == null) span.setStatus(StatusCode.ERROR, String.valueOf(d.failure().getMessage()));
+            else span.setAttribute("remotemedia.endpoint", d.outcome().endpoint());
+            span.end();
             List<Frame> out = new ArrayList<>(d.notes());
+            Telemetry.utteranceLatency(d.outcome() != null ? "ok" : "failed", java.time.Duration.ofNanos(System.nanoTime() - arrived));
             if (d.outcome() != null) {
                 for (Frame f : d.outcome().results()) out.add(tagged(f, d.outcome().endpoint()));
                 out.add(new EventFrame("latency", speechEndMs, Events.fields().put("segment", segment)

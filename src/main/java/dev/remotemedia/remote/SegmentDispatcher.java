@@ -6,6 +6,12 @@ import dev.remotemedia.pipeline.ErrorKind;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.telemetry.Telemetry;
+import dev.remotemedia.telemetry.TraceContext;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.util.TypeLiteral;
@@ -68,7 +74,7 @@ final class SegmentDispatcher implements AutoCloseable {
         this.open = OpenSession.newBuilder().setManifest(ref).setClientSessionId(sessionId).build();
         long backoff = Math.max(1, settings.backoffMs());
         this.retry = TypedGuard.create(new TypeLiteral<Uni<Outcome>>() {})
-                .withRetry().maxRetries(settings.maxRetries()).delay(backoff, ChronoUnit.MILLIS)
+                .withRetry().maxRetries(settings.maxRetries()).delay(backoff, ChronoUnit.MILLIS).onRetry(Telemetry::retry)
                 .jitter(backoff / 2, ChronoUnit.MILLIS).maxDuration(0, ChronoUnit.MILLIS)
                 .whenException(t -> !(t instanceof RemoteCallException r) || r.retryable())
                 .withExponentialBackoff().factor(2).maxDelay(Math.min(30_000, backoff * 16), ChronoUnit.MILLIS).done()
@@ -78,24 +84,24 @@ final class SegmentDispatcher implements AutoCloseable {
     }
 
     /** Starts delivering {@code unit} now; the future completes once, with results or the final failure. */
-    CompletableFuture<Delivery> dispatch(Frame unit, int segmentId) {
+    CompletableFuture<Delivery> dispatch(Frame unit, int segmentId, Context trace) {
         List<EventFrame> notes = new ArrayList<>();
         AtomicInteger attempts = new AtomicInteger();
-        return retry.get(() -> Uni.createFrom().deferred(() -> round(unit, segmentId, notes, attempts)))
+        return retry.get(() -> Uni.createFrom().deferred(() -> round(unit, segmentId, notes, attempts, trace)))
                 .map(o -> new Delivery(o, null, notes, attempts.get()))
                 .onFailure().recoverWithItem(e -> new Delivery(null, (RuntimeException) e, notes, attempts.get()))
                 .subscribeAsCompletionStage();
     }
 
     /** One failover round: each available endpoint at most once, in strategy order. */
-    private Uni<Outcome> round(Frame unit, int segmentId, List<EventFrame> notes, AtomicInteger attempts) {
+    private Uni<Outcome> round(Frame unit, int segmentId, List<EventFrame> notes, AtomicInteger attempts, Context trace) {
         Set<Endpoint> tried = new HashSet<>();
         List<RemoteCallException> failures = new ArrayList<>();
-        return next(unit, segmentId, tried, failures, notes, attempts);
+        return next(unit, segmentId, tried, failures, notes, attempts, trace);
     }
 
     private Uni<Outcome> next(Frame unit, int segmentId, Set<Endpoint> tried, List<RemoteCallException> failures,
-                              List<EventFrame> notes, AtomicInteger attempts) {
+                              List<EventFrame> notes, AtomicInteger attempts, Context trace) {
         Endpoint e = pool.choose(settings.strategy(), tried);
         if (e == null) {
             String why = failures.isEmpty() ? "no endpoint available (" + pool.describe() + ")"
@@ -104,31 +110,41 @@ final class SegmentDispatcher implements AutoCloseable {
         }
         tried.add(e);
         attempts.incrementAndGet();
-        Uni<Outcome> call = settings.hedgeAfterMs() > 0 ? hedged(e, unit, segmentId, tried) : attempt(e, unit, segmentId);
+        Uni<Outcome> call = settings.hedgeAfterMs() > 0 ? hedged(e, unit, segmentId, tried, trace) : attempt(e, unit, segmentId, trace);
         return call.onFailure().recoverWithUni(t -> {
             RemoteCallException failure = typed(e, t);
             if (!failure.retryable()) return Uni.createFrom().failure(failure);
+            Telemetry.failover(e.address(), failure.kind().name());
             failures.add(failure);
             synchronized (notes) {
                 notes.add(new EventFrame("failover", unit.tMs(), Events.fields().put("segment", segmentId)
                         .put("endpoint", e.address()).put("kind", failure.kind().name()).put("message", failure.getMessage())));
             }
-            return next(unit, segmentId, tried, failures, notes, attempts);
+            return next(unit, segmentId, tried, failures, notes, attempts, trace);
         });
     }
 
     /** One attempt on one endpoint, through its breaker and timeout. */
-    private Uni<Outcome> attempt(Endpoint e, Frame unit, int segmentId) {
+    private Uni<Outcome> attempt(Endpoint e, Frame unit, int segmentId, Context trace) {
         return Uni.createFrom().deferred(() -> {
             List<Frame> results = new ArrayList<>();
             long t0 = System.nanoTime();
+            Span span = Telemetry.tracer().spanBuilder("remotemedia.remote.attempt").setParent(trace).setSpanKind(SpanKind.CLIENT)
+                    .setAttribute("remotemedia.endpoint", e.address()).setAttribute("remotemedia.segment", segmentId).startSpan();
+            Map<String, String> carrier = TraceContext.inject(trace.with(span));
             e.inflightCounter().incrementAndGet();
             e.reconnectNow();
             EndpointStream stream = streams.computeIfAbsent(e, k -> new EndpointStream(k, open));
-            return e.guard().get(() -> stream.sendAndAwait(unit, segmentId, results))
+            return e.guard().get(() -> stream.sendAndAwait(unit, segmentId, results, carrier))
+                    .onFailure().invoke(err -> {
+                        Telemetry.remoteRequest(e.address(), outcome(err), Duration.ofNanos(System.nanoTime() - t0));
+                        span.setStatus(StatusCode.ERROR, outcome(err));
+                    })
+                    .onTermination().invoke(span::end)
                     .map(processing -> {
                         long ms = (System.nanoTime() - t0) / 1_000_000;
                         e.recordLatency(ms);
+                        Telemetry.remoteRequest(e.address(), "success", Duration.ofNanos(System.nanoTime() - t0));
                         return new Outcome(List.copyOf(results), e.address(), stream.serverId(), ms, processing[0]);
                     })
                     .onTermination().invoke(() -> e.inflightCounter().decrementAndGet());
@@ -136,14 +152,14 @@ final class SegmentDispatcher implements AutoCloseable {
     }
 
     /** Primary attempt plus, after hedge_after_ms without an answer, a copy to another endpoint; first success wins. */
-    private Uni<Outcome> hedged(Endpoint primary, Frame unit, int segmentId, Set<Endpoint> tried) {
+    private Uni<Outcome> hedged(Endpoint primary, Frame unit, int segmentId, Set<Endpoint> tried, Context trace) {
         return Uni.createFrom().emitter(em -> {
             AtomicInteger running = new AtomicInteger(1);
             List<Cancellable> subscriptions = new CopyOnWriteArrayList<>();
             Consumer<Throwable> failed = err -> {
                 if (running.decrementAndGet() == 0) em.fail(err); // fail only when every copy failed
             };
-            subscriptions.add(attempt(primary, unit, segmentId).subscribe().with(em::complete, failed));
+            subscriptions.add(attempt(primary, unit, segmentId, trace).subscribe().with(em::complete, failed));
             subscriptions.add(Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(settings.hedgeAfterMs()))
                     .subscribe().with(v -> {
                         Endpoint other = pool.choose(settings.strategy(), Set.of(primary));
@@ -152,10 +168,17 @@ final class SegmentDispatcher implements AutoCloseable {
                             tried.add(other);
                         }
                         running.incrementAndGet();
-                        subscriptions.add(attempt(other, unit, segmentId).subscribe().with(em::complete, failed));
+                        Telemetry.hedge();
+                        subscriptions.add(attempt(other, unit, segmentId, trace).subscribe().with(em::complete, failed));
                     }));
             em.onTermination(() -> subscriptions.forEach(Cancellable::cancel));
         });
+    }
+
+    private static String outcome(Throwable t) {
+        if (t instanceof TimeoutException) return "timeout";
+        if (t instanceof CircuitBreakerOpenException) return "breaker_open";
+        return "error";
     }
 
     static RemoteCallException typed(Endpoint e, Throwable t) {

@@ -9,6 +9,9 @@ import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.Node;
 import dev.remotemedia.pipeline.NodeContext;
 import dev.remotemedia.pipeline.SpeechSegment;
+import dev.remotemedia.telemetry.Telemetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 
 import java.time.Duration;
@@ -45,6 +48,8 @@ final class SileroVadNode implements Node {
     private long lastInputNanos = System.nanoTime();
     private int segmentCount;
     private List<Frame> out;
+    private final Counter windows = Telemetry.vadWindows();
+    private final Timer inference = Telemetry.vadInference();
 
     SileroVadNode(NodeContext context, SileroModel model, SegmenterSettings settings, boolean emitAudio,
                   boolean emitProbabilities, long stallMs) {
@@ -110,7 +115,10 @@ final class SileroVadNode implements Node {
         int window = stream.windowSize();
         int offset = 0;
         while (pendingLength - offset >= window) {
+            long t0 = System.nanoTime();
             float prob = stream.probability(pending, offset);
+            inference.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+            windows.increment();
             appendHistory(pending, offset, window);
             if (emitProbabilities) {
                 out.add(new EventFrame("vad_prob", ms(segmenter.position()),
@@ -143,6 +151,7 @@ final class SileroVadNode implements Node {
         SpeechSegment segment = new SpeechSegment(++segmentCount, ms(paddedStart), ms(paddedEnd), audio);
         out.add(Events.of("vad_end", ms(end)));
         out.add(Events.segment(segment));
+        Telemetry.segment("SileroVAD");
         out.add(segment);
     }
 

@@ -27,6 +27,7 @@ import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.PipelineSession;
+import dev.remotemedia.telemetry.Telemetry;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import org.jboss.logging.Logger;
 
@@ -157,6 +158,7 @@ final class WebRtcSession {
         samplesIn += batched;
         batched = 0;
         input.onNext(new AudioFrame(frame, RATE, 1, t));
+        Telemetry.framesIn("webrtc", frame.length / 480);
     }
 
     private void onOutput(Frame frame) {

@@ -7,6 +7,7 @@ import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.remotemedia.manifest.Manifest;
 import dev.remotemedia.pipeline.PipelineEngine;
 import io.quarkus.runtime.ShutdownEvent;
+import dev.remotemedia.telemetry.Telemetry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -51,6 +52,7 @@ public class WebRtcSessions {
 
     @PostConstruct
     void start() {
+        Telemetry.webrtcSessions(sessions::size);
         timers = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "remotemedia-webrtc-timers");
             t.setDaemon(true);
