@@ -76,6 +76,7 @@ function handle(e) {
     case 'latency': {
       const tr = row(e.segment);
       tr.cells[3].textContent = `${e.total_ms} ms` + (e.attempts > 1 ? ` (${e.attempts} tries)` : '');
+      tr.cells[3].title = `after speech end: sent ${e.sent_ms} ms, first result ${e.first_result_ms} ms, final ${e.final_ms} ms`;
       tr.cells[4].textContent = e.endpoint + (e.server ? ` (${e.server})` : '');
       break;
     }

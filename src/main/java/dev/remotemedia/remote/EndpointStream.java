@@ -36,7 +36,8 @@ final class EndpointStream {
     private Cancellable subscription;
     private volatile String serverId = "";
 
-    private record Pending(List<Frame> results, CompletableFuture<List<Frame>> done, long[] processingMs) {}
+    /** processingMs[0]: server time; firstResultNanos[0]: when the first result arrived (0 = none yet). */
+    private record Pending(List<Frame> results, CompletableFuture<List<Frame>> done, long[] processingMs, long[] firstResultNanos) {}
 
     EndpointStream(Endpoint endpoint, OpenSession open) {
         this.endpoint = endpoint;
@@ -52,7 +53,7 @@ final class EndpointStream {
         synchronized (this) {
             if (requests == null) connect();
             seq = sequence.incrementAndGet();
-            p = new Pending(new ArrayList<>(), new CompletableFuture<>(), new long[1]);
+            p = new Pending(new ArrayList<>(), new CompletableFuture<>(), new long[1], new long[1]);
             pending.put(seq, p);
             DataFrame frame = FrameCodec.encode(unit, seq).toBuilder().setSegmentId(segmentId).putAllTraceContext(traceContext).build();
             requests.onNext(StreamRequest.newBuilder().setFrame(frame).build());
@@ -60,7 +61,7 @@ final class EndpointStream {
         return Uni.createFrom().completionStage(p.done())
                 .map(results -> {
                     sink.addAll(results);
-                    return p.processingMs();
+                    return new long[] {p.processingMs()[0], p.firstResultNanos()[0]};
                 })
                 .onCancellation().invoke(() -> pending.remove(seq))
                 .onFailure().invoke(() -> pending.remove(seq));
@@ -79,6 +80,7 @@ final class EndpointStream {
             case RESULT -> {
                 Pending p = pending.get(r.getResult().getSequence());
                 if (p != null) {
+                    if (p.firstResultNanos()[0] == 0) p.firstResultNanos()[0] = System.nanoTime();
                     try {
                         p.results().add(FrameCodec.decode(r.getResult()));
                     } catch (IllegalArgumentException e) {

@@ -64,12 +64,21 @@ final class RemotePipelineNode implements Node {
                         .put("node", context.nodeId()).put("endpoint", d.outcome().endpoint())
                         .put("server", d.outcome().serverId()).put("attempts", d.attempts())
                         .put("round_trip_ms", d.outcome().roundTripMs()).put("processing_ms", d.outcome().processingMs())
-                        .put("total_ms", (System.nanoTime() - arrived) / 1_000_000)));
+                        // the breakdown, in ms after speech end (the segment reaching this node): sent, first result, final
+                        .put("speech_end_ms", speechEndMs)
+                        .put("sent_ms", ms(d.outcome().sentNanos() - arrived))
+                        .put("first_result_ms", ms(d.outcome().firstResultNanos() - arrived))
+                        .put("final_ms", ms(d.outcome().finalNanos() - arrived))
+                        .put("total_ms", ms(System.nanoTime() - arrived))));
             } else {
                 out.add(SegmentDispatcher.finalError(d.failure(), segment, speechEndMs, context.nodeId(), d.attempts()));
             }
             return out;
         });
+    }
+
+    private static long ms(long nanos) {
+        return Math.max(0, nanos / 1_000_000);
     }
 
     private static Frame tagged(Frame f, String endpoint) {

@@ -145,7 +145,9 @@ final class SegmentDispatcher implements AutoCloseable {
                         long ms = (System.nanoTime() - t0) / 1_000_000;
                         e.recordLatency(ms);
                         Telemetry.remoteRequest(e.address(), "success", Duration.ofNanos(System.nanoTime() - t0));
-                        return new Outcome(List.copyOf(results), e.address(), stream.serverId(), ms, processing[0]);
+                        long now = System.nanoTime();
+                        return new Outcome(List.copyOf(results), e.address(), stream.serverId(), ms, processing[0], t0,
+                                processing[1] == 0 ? now : processing[1], now);
                     })
                     .onTermination().invoke(() -> e.inflightCounter().decrementAndGet());
         });

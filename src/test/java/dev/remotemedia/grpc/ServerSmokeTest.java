@@ -104,6 +104,9 @@ class ServerSmokeTest {
         assertTrue(r.out().contains("health (server)                         SERVING"), r.out());
         assertTrue(r.out().contains("remotemedia.v1.PipelineService"), r.out());
         assertTrue(r.out().contains("test segment:") && r.out().contains("\"rms_dbfs\""), r.out());
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("remotemedia_grpc_streams_active"))
+                .body(containsString("remotemedia_vad_windows_total"));
         var denied = CliTestSupport.cli("probe", "127.0.0.1:" + grpcPort, "--token", "wrong");
         assertEquals(1, denied.code());
         assertTrue(denied.out().contains("UNAUTHENTICATED"), denied.out());

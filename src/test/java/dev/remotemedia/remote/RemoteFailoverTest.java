@@ -130,7 +130,12 @@ class RemoteFailoverTest {
             h.awaitAll(5000);
             h.assertExactlyOncePerSegmentInOrder();
             assertEquals(4L, h.servedBy(1, 4).get(fast.address()), h.servedBy(1, 4).toString());
-            h.events("latency").forEach(e -> assertTrue(e.fields().path("total_ms").asLong() < 1200, e.toString()));
+            h.events("latency").forEach(e -> {
+                assertTrue(e.fields().path("total_ms").asLong() < 1200, e.toString());
+                long sent = e.fields().path("sent_ms").asLong(), first = e.fields().path("first_result_ms").asLong(),
+                        fin = e.fields().path("final_ms").asLong();
+                assertTrue(sent <= first && first <= fin && fin <= e.fields().path("total_ms").asLong(), "breakdown in order: " + e);
+            });
         }
     }
 }
