@@ -8,7 +8,9 @@ import java.io.PrintWriter;
 /** The `remotemedia` command line: `serve` (default), `validate`, `nodes`, `run`. */
 @Command(name = "remotemedia", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "RemoteMedia for Quarkus: live audio pipelines with local VAD and remote GPU nodes.",
-        subcommands = {ServeCommand.class, ValidateCommand.class, NodesCommand.class, RunCommand.class, BenchCommand.class, ProbeCommand.class})
+        subcommands = {ServeCommand.class, ValidateCommand.class, NodesCommand.class, RunCommand.class, BenchCommand.class, ProbeCommand.class,
+                BuildCommand.class, DeployCommand.class, DestroyCommand.class, UploadManifestCommand.class,
+                ListManifestsCommand.class, GenerateManifestCommand.class})
 public final class RemoteMediaCommand implements Runnable {
     /** Returned by {@link #execute} when the server ran (Quarkus owns the exit code). */
     public static final int SERVED = Integer.MIN_VALUE;
