@@ -1,0 +1,52 @@
+package dev.remotemedia.cli;
+
+import dev.remotemedia.load.LoadTest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** `load-test`: live sessions with fault injection (load-tests/run.sh calls this). Exit 1 when anything is lost or duplicated. */
+@Command(name = "load-test", description = "Live load with fault injection; exit 1 if any segment is lost or duplicated.")
+final class LoadTestCommand implements Callable<Integer> {
+    @Option(names = "--via", defaultValue = "grpc", description = "webrtc | grpc (default: ${DEFAULT-VALUE}).") String via;
+    @Option(names = "--sessions", defaultValue = "5") int sessions;
+    @Option(names = "--remotes", defaultValue = "2", description = "Remote instances started on loopback.") int remotes;
+    @Option(names = "--duration", defaultValue = "30s", description = "e.g. 120s, 2m.") String duration;
+    @Option(names = "--endpoints", split = ",", description = "Use these remotes (H:P,...) instead of starting them.") List<String> endpoints = List.of();
+    @Option(names = "--wav", required = true, description = "Speech WAV to stream (looped).") Path wav;
+    @Option(names = "--kill-remote-after", description = "SIGKILL remote 0 after this long.") String killAfter;
+    @Option(names = "--restart-after", description = "Start remote 0 again after this long (from the start).") String restartAfter;
+    @Option(names = "--delay-remote", defaultValue = "0", description = "Remote 0 answers this many ms late.") long delayMs;
+    @Option(names = "--blackhole", description = "Remote 0 accepts segments and never answers.") boolean blackhole;
+    @Option(names = "--report", description = "Write the JSON report here.") Path report;
+    @Option(names = "--timeout-ms", defaultValue = "3000", description = "RemotePipelineNode timeout_ms (default: ${DEFAULT-VALUE}).") long timeoutMs;
+    @Mixin DebugOption debug;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!via.equals("grpc") && !via.equals("webrtc")) throw new IllegalArgumentException("--via must be webrtc or grpc");
+        var options = new LoadTest.Options(via, sessions, remotes, parse(duration), endpoints, wav, opt(killAfter), opt(restartAfter),
+                delayMs, blackhole, report, timeoutMs);
+        return new LoadTest(options, spec.commandLine().getOut()).run();
+    }
+
+    private static Duration opt(String s) {
+        return s == null ? null : parse(s);
+    }
+
+    static Duration parse(String s) {
+        String t = s.trim().toLowerCase();
+        if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        if (t.endsWith("s")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+        if (t.endsWith("m")) return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+        return Duration.ofSeconds(Long.parseLong(t));
+    }
+}

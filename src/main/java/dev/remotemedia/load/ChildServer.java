@@ -1,0 +1,90 @@
+package dev.remotemedia.load;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One instance of this app as a child process on loopback (a remote worker, or the local role for
+ * WebRTC runs), on fixed ports so it can be SIGKILLed and restarted at the same address.
+ */
+final class ChildServer {
+    final String name;
+    final int httpPort;
+    final int grpcPort;
+    private final List<String> properties;
+    private final Path log;
+    private Process process;
+    private long cpuTicksAtStart;
+
+    ChildServer(String name, Path workDir, List<String> properties) throws IOException {
+        this.name = name;
+        this.httpPort = freePort();
+        this.grpcPort = freePort();
+        this.properties = properties;
+        this.log = workDir.resolve(name + ".log");
+    }
+
+    String grpcAddress() { return "127.0.0.1:" + grpcPort; }
+
+    void start() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseSerialGC",
+                "-Dquarkus.http.port=" + httpPort, "-Dquarkus.grpc.server.port=" + grpcPort,
+                "-Dquarkus.log.console.json.enabled=false", "-Dquarkus.otel.sdk.disabled=true"));
+        cmd.addAll(properties);
+        cmd.addAll(List.of("-jar", jar().toString(), "serve"));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        cpuTicksAtStart = 0;
+    }
+
+    /** Waits until the gRPC port accepts connections. */
+    void awaitUp(long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) throw new IllegalStateException(name + " exited; see " + log);
+            try (Socket s = new Socket("127.0.0.1", grpcPort)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException(name + " did not start in " + timeoutMs + " ms; see " + log);
+    }
+
+    /** SIGKILL: no drain, connections reset — a crashed worker. */
+    void kill() {
+        if (process != null) process.destroyForcibly();
+    }
+
+    void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    long pid() { return process == null ? -1 : process.pid(); }
+
+    boolean alive() { return process != null && process.isAlive(); }
+
+    static Path jar() {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " not found: build first (./mvnw package -DskipTests)");
+        return jar;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.remotemedia.load;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.remotemedia.audio.Resampler;
+import dev.remotemedia.audio.Wav;
+import dev.remotemedia.bench.ProcessStats;
+import dev.remotemedia.pipeline.AudioFrame;
+import dev.remotemedia.pipeline.EventFrame;
+import dev.remotemedia.pipeline.Events;
+import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.PipelineEngine;
+import dev.remotemedia.webrtc.WhipClient;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import org.HdrHistogram.Histogram;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The live load generator: N sessions at real-time pace from a speech WAV, through WebRTC (WHIP
+ * clients against a local instance) or straight into the pipeline engine (the local role in this
+ * process), sending segments to K remote instances started here on loopback — with faults injected
+ * on schedule. Counts every segment the VAD cut and what came back: lost (neither result nor typed
+ * error) and duplicated (more than one result) must both be 0.
+ */
+public final class LoadTest {
+    /** Options, as given on the command line. */
+    public record Options(String via, int sessions, int remotes, Duration duration, List<String> endpoints, Path wav,
+                          Duration killAfter, Duration restartAfter, long delayRemoteMs, boolean blackhole, Path report,
+                          long timeoutMs) {}
+
+    private final Options o;
+    private final PrintWriter out;
+    private final Tally tally = new Tally();
+    private final List<ChildServer> remotes = new ArrayList<>();
+    private ChildServer local;
+    private Path work;
+
+    public LoadTest(Options options, PrintWriter out) {
+        this.o = options;
+        this.out = out;
+    }
+
+    public int run() throws Exception {
+        work = Files.createTempDirectory("remotemedia-load");
+        Wav.Audio wav = Wav.read(o.wav());
+        List<String> endpoints = new ArrayList<>(o.endpoints());
+        if (endpoints.isEmpty()) startRemotes(endpoints);
+        String localManifest = localManifest(endpoints);
+        out.printf("load test: via %s, %d sessions, %d remotes (%s), %s; work dir %s%n", o.via(), o.sessions(), endpoints.size(),
+                String.join(", ", endpoints), o.duration(), work);
+        ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
+        scheduleFaults(faults);
+        long cpu0 = ProcessStats.cpuNanos();
+        Map<String, Long> childTicks0 = childTicks();
+        long t0 = System.nanoTime();
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
+        progress.scheduleAtFixedRate(() -> out.printf("  %5.0f s  segments %d  results %d  errors %s%n",
+                (System.nanoTime() - t0) / 1e9, tally.segmentsSent(), tally.results(), tally.errors()), 5, 5, TimeUnit.SECONDS);
+        try {
+            if (o.via().equals("webrtc")) viaWebRtc(wav, localManifest);
+            else viaEngine(wav, localManifest);
+        } finally {
+            progress.shutdownNow();
+            faults.shutdownNow();
+        }
+        double wallS = (System.nanoTime() - t0) / 1e9;
+        ObjectNode report = report(wallS, cpu0, childTicks0);
+        remotes.forEach(ChildServer::stop);
+        if (local != null) local.stop();
+        String json = Events.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report);
+        if (o.report() != null) Files.writeString(o.report(), json + "\n");
+        printSummary(report);
+        boolean ok = tally.lost() == 0 && tally.duplicated() == 0 && tally.segmentsSent() > 0;
+        out.println(ok ? "PASS: nothing lost or duplicated" : "FAIL: " + tally.lost() + " lost, " + tally.duplicated()
+                + " duplicated, " + tally.segmentsSent() + " segments");
+        return ok ? 0 : 1;
+    }
+
+    private void startRemotes(List<String> endpoints) throws Exception {
+        for (int i = 0; i < o.remotes(); i++) {
+            long delay = i == 0 ? (o.blackhole() ? -1 : o.delayRemoteMs()) : 0;
+            Path dir = Files.createDirectories(work.resolve("remote-" + i + "-pipelines"));
+            Files.writeString(dir.resolve("load.json"), "{\"version\":\"v1\",\"nodes\":[{\"id\":\"delay\",\"node_type\":\"Delay\",\"params\":{\"ms\":"
+                    + delay + "}},{\"id\":\"stats\",\"node_type\":\"AudioStats\"}]}");
+            ChildServer s = new ChildServer("remote-" + i, work, List.of("-Dremotemedia.role=gpu",
+                    "-Dremotemedia.pipeline.manifests-dir=" + dir, "-Dremotemedia.grpc.max-streams=1000"));
+            s.start();
+            remotes.add(s);
+            endpoints.add(s.grpcAddress());
+        }
+        for (ChildServer s : remotes) s.awaitUp(60_000);
+    }
+
+    private String localManifest(List<String> endpoints) {
+        String list = String.join(",", endpoints.stream().map(e -> "\"" + e + "\"").toList());
+        return "{\"version\":\"v1\",\"nodes\":[{\"id\":\"vad\",\"node_type\":\"SileroVAD\",\"params\":{\"min_silence_duration_ms\":300}},"
+                + "{\"id\":\"remote\",\"node_type\":\"RemotePipelineNode\",\"params\":{\"endpoints\":[" + list + "],"
+                + "\"pipeline\":\"load\",\"timeout_ms\":" + o.timeoutMs() + ",\"load_balance_strategy\":\"least_connections\","
+                + "\"retry\":{\"max_retries\":3,\"backoff_ms\":200},"
+                + "\"circuit_breaker\":{\"failure_threshold\":3,\"success_threshold\":1,\"reset_timeout_ms\":5000},"
+                + "\"health_check\":{\"interval_ms\":1000,\"timeout_ms\":500}}}]}";
+    }
+
+    private void scheduleFaults(ScheduledExecutorService faults) {
+        if (o.killAfter() != null && !remotes.isEmpty()) {
+            faults.schedule(() -> {
+                out.printf("  fault: SIGKILL %s (pid %d)%n", remotes.get(0).name, remotes.get(0).pid());
+                remotes.get(0).kill();
+            }, o.killAfter().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (o.restartAfter() != null && !remotes.isEmpty()) {
+            faults.schedule(() -> {
+                try {
+                    out.printf("  fault: restart %s%n", remotes.get(0).name);
+                    remotes.get(0).start();
+                } catch (Exception e) {
+                    out.println("  restart failed: " + e.getMessage());
+                }
+            }, o.restartAfter().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The local role in this process: N engine sessions fed 20 ms frames by one clock. */
+    private void viaEngine(Wav.Audio wav, String manifestJson) throws Exception {
+        try (PipelineEngine engine = PipelineEngine.standalone()) {
+            var manifest = engine.parse(manifestJson, "load");
+            float[] audio = Resampler.resample(wav.mono(), wav.sampleRate(), 16000);
+            List<AudioFrame> frames = AudioFrame.split(audio, 16000, 1, 20);
+            int total = (int) (o.duration().toMillis() / 20);
+            List<UnicastProcessor<Frame>> inputs = new ArrayList<>();
+            CountDownLatch done = new CountDownLatch(o.sessions());
+            for (int s = 0; s < o.sessions(); s++) {
+                String id = "s" + s;
+                UnicastProcessor<Frame> in = UnicastProcessor.create();
+                inputs.add(in);
+                engine.open(manifest, id).run(in).subscribe().with(
+                        f -> { if (f instanceof EventFrame e) tally.event(id, e); }, e -> done.countDown(), done::countDown);
+            }
+            ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+            AtomicInteger tick = new AtomicInteger();
+            clock.scheduleAtFixedRate(() -> {
+                int i = tick.getAndIncrement();
+                for (UnicastProcessor<Frame> in : inputs) {
+                    if (i < total) {
+                        AudioFrame f = frames.get(i % frames.size());
+                        in.onNext(new AudioFrame(f.samples(), f.sampleRate(), 1, i * 20L));
+                    } else if (i == total) {
+                        in.onComplete();
+                    }
+                }
+            }, 0, 20, TimeUnit.MILLISECONDS);
+            done.await(o.duration().toMillis() + 4 * o.timeoutMs() + 30_000, TimeUnit.MILLISECONDS);
+            clock.shutdownNow();
+        }
+    }
+
+    /** The local role as a child process; N WHIP clients stream the WAV in real time. */
+    private void viaWebRtc(Wav.Audio wav, String manifestJson) throws Exception {
+        Path manifest = Files.writeString(work.resolve("local.json"), manifestJson);
+        local = new ChildServer("local", work, List.of("-Dremotemedia.webrtc.manifest=" + manifest,
+                "-Dremotemedia.webrtc.public-address=127.0.0.1", "-Dremotemedia.webrtc.any-address-ports=true",
+                "-Dremotemedia.webrtc.max-sessions=" + (o.sessions() + 10)));
+        local.start();
+        local.awaitUp(60_000);
+        float[] audio48 = Resampler.resample(wav.mono(), wav.sampleRate(), 48000);
+        int total = (int) (o.duration().toMillis() * 48);
+        float[] looped = new float[total];
+        for (int i = 0; i < total; i++) looped[i] = audio48[i % audio48.length];
+        HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
+        adm.initPlayout();
+        adm.startPlayout();
+        PeerConnectionFactory factory = new PeerConnectionFactory(adm);
+        List<WhipClient> clients = new ArrayList<>();
+        List<Thread> streams = new ArrayList<>();
+        try {
+            for (int s = 0; s < o.sessions(); s++) {
+                String id = "w" + s;
+                WhipClient c = new WhipClient(factory, false);
+                c.onEvent(line -> tally.event(id, Events.fromLine(line)));
+                int status = c.connect("http://127.0.0.1:" + local.httpPort + "/whip", null, "127.0.0.1", Duration.ofSeconds(20));
+                if (status != 201) throw new IllegalStateException("WHIP answered " + status + " for session " + id);
+                clients.add(c);
+                Thread t = new Thread(() -> {
+                    try {
+                        c.stream(looped);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "load-" + id);
+                t.start();
+                streams.add(t);
+            }
+            for (Thread t : streams) t.join();
+            long deadline = System.currentTimeMillis() + 4 * o.timeoutMs() + 10_000;
+            Thread.sleep(2000); // trailing silence closes the last segments
+            while (!tally.settled() && System.currentTimeMillis() < deadline) Thread.sleep(200);
+        } finally {
+            for (WhipClient c : clients) {
+                try {
+                    c.delete();
+                } catch (Exception ignored) {
+                    // server may be gone
+                }
+                c.close();
+            }
+            factory.dispose();
+            adm.dispose();
+        }
+    }
+
+    private Map<String, Long> childTicks() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        remotes.forEach(r -> m.put(r.name, ProcStats.cpuTicks(r.pid())));
+        return m;
+    }
+
+    private ObjectNode report(double wallS, long cpu0, Map<String, Long> ticks0) {
+        ObjectNode r = Events.JSON.createObjectNode();
+        r.put("via", o.via()).put("sessions", o.sessions()).put("remotes", o.endpoints().isEmpty() ? o.remotes() : o.endpoints().size())
+                .put("duration_s", Math.round(wallS)).put("segments_sent", tally.segmentsSent()).put("results", tally.results())
+                .put("lost", tally.lost()).put("duplicated", tally.duplicated());
+        Histogram h = tally.latency();
+        ObjectNode lat = r.putObject("latency_ms");
+        lat.put("p50", h.getValueAtPercentile(50)).put("p90", h.getValueAtPercentile(90))
+                .put("p99", h.getValueAtPercentile(99)).put("max", h.getMaxValue()).put("count", h.getTotalCount());
+        ObjectNode err = r.putObject("errors");
+        tally.errors().forEach(err::put);
+        ObjectNode cpu = r.putObject("cpu_percent");
+        ObjectNode rss = r.putObject("rss_mb");
+        cpu.put("generator", round(100.0 * (ProcessStats.cpuNanos() - cpu0) / 1e9 / wallS));
+        rss.put("generator", round(ProcessStats.rssMb()));
+        if (local != null) rss.put("local", round(ProcStats.rssMb(local.pid())));
+        for (ChildServer s : remotes) {
+            long t = ProcStats.cpuTicks(s.pid());
+            Long t0 = ticks0.get(s.name);
+            if (t >= 0 && t0 != null && t0 >= 0 && t >= t0) cpu.put(s.name, round(100.0 * (t - t0) / 100.0 / wallS));
+            rss.put(s.name, s.alive() ? round(ProcStats.rssMb(s.pid())) : -1);
+        }
+        if (local != null) cpu.put("local", round(100.0 * ProcStats.cpuTicks(local.pid()) / 100.0 / wallS));
+        r.put("cores", ProcessStats.cores());
+        return r;
+    }
+
+    private void printSummary(ObjectNode r) {
+        out.println("+----------+----------+---------+------+------------+--------------------------------+");
+        out.println("| sessions | segments | results | lost | duplicated | latency p50/p90/p99/max ms     |");
+        out.printf("| %8d | %8d | %7d | %4d | %10d | %-30s |%n", r.get("sessions").asInt(), r.get("segments_sent").asInt(),
+                r.get("results").asInt(), r.get("lost").asInt(), r.get("duplicated").asInt(),
+                r.at("/latency_ms/p50").asLong() + "/" + r.at("/latency_ms/p90").asLong() + "/" + r.at("/latency_ms/p99").asLong()
+                        + "/" + r.at("/latency_ms/max").asLong());
+        out.println("+----------+----------+---------+------+------------+--------------------------------+");
+        out.println("errors: " + r.get("errors") + "  cpu %: " + r.get("cpu_percent") + "  rss MB: " + r.get("rss_mb"));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}
