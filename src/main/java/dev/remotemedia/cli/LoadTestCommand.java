@@ -23,6 +23,8 @@ final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--wav", required = true, description = "Speech WAV to stream (looped).") Path wav;
     @Option(names = "--kill-remote-after", description = "SIGKILL remote 0 after this long.") String killAfter;
     @Option(names = "--restart-after", description = "Start remote 0 again after this long (from the start).") String restartAfter;
+    @Option(names = "--kill-all", description = "Kill (and restart) every remote, not just remote 0.") boolean killAll;
+    @Option(names = "--cycles", defaultValue = "0", description = "Instead of load: open and close this many WHIP sessions, report RSS growth.") int cycles;
     @Option(names = "--delay-remote", defaultValue = "0", description = "Remote 0 answers this many ms late.") long delayMs;
     @Option(names = "--blackhole", description = "Remote 0 accepts segments and never answers.") boolean blackhole;
     @Option(names = "--report", description = "Write the JSON report here.") Path report;
@@ -34,7 +36,7 @@ final class LoadTestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!via.equals("grpc") && !via.equals("webrtc")) throw new IllegalArgumentException("--via must be webrtc or grpc");
         var options = new LoadTest.Options(via, sessions, remotes, parse(duration), endpoints, wav, opt(killAfter), opt(restartAfter),
-                delayMs, blackhole, report, timeoutMs);
+                killAll, delayMs, blackhole, report, timeoutMs, cycles);
         return new LoadTest(options, spec.commandLine().getOut()).run();
     }
 

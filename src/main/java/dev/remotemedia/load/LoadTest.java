@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LoadTest {
     /** Options, as given on the command line. */
     public record Options(String via, int sessions, int remotes, Duration duration, List<String> endpoints, Path wav,
-                          Duration killAfter, Duration restartAfter, long delayRemoteMs, boolean blackhole, Path report,
-                          long timeoutMs) {}
+                          Duration killAfter, Duration restartAfter, boolean killAll, long delayRemoteMs, boolean blackhole,
+                          Path report, long timeoutMs, int cycles) {}
 
     private final Options o;
     private final PrintWriter out;
@@ -48,6 +48,7 @@ public final class LoadTest {
     private final List<ChildServer> remotes = new ArrayList<>();
     private ChildServer local;
     private Path work;
+    private long localTicks0;
 
     public LoadTest(Options options, PrintWriter out) {
         this.o = options;
@@ -71,6 +72,7 @@ public final class LoadTest {
         progress.scheduleAtFixedRate(() -> out.printf("  %5.0f s  segments %d  results %d  errors %s%n",
                 (System.nanoTime() - t0) / 1e9, tally.segmentsSent(), tally.results(), tally.errors()), 5, 5, TimeUnit.SECONDS);
         try {
+            if (o.cycles() > 0) return cycles(localManifest);
             if (o.via().equals("webrtc")) viaWebRtc(wav, localManifest);
             else viaEngine(wav, localManifest);
         } finally {
@@ -116,21 +118,22 @@ public final class LoadTest {
     }
 
     private void scheduleFaults(ScheduledExecutorService faults) {
-        if (o.killAfter() != null && !remotes.isEmpty()) {
-            faults.schedule(() -> {
-                out.printf("  fault: SIGKILL %s (pid %d)%n", remotes.get(0).name, remotes.get(0).pid());
-                remotes.get(0).kill();
-            }, o.killAfter().toMillis(), TimeUnit.MILLISECONDS);
+        List<ChildServer> targets = remotes.isEmpty() ? List.of() : o.killAll() ? remotes : List.of(remotes.get(0));
+        if (o.killAfter() != null) {
+            faults.schedule(() -> targets.forEach(r -> {
+                out.printf("  fault: SIGKILL %s (pid %d)%n", r.name, r.pid());
+                r.kill();
+            }), o.killAfter().toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (o.restartAfter() != null && !remotes.isEmpty()) {
-            faults.schedule(() -> {
+        if (o.restartAfter() != null) {
+            faults.schedule(() -> targets.forEach(r -> {
                 try {
-                    out.printf("  fault: restart %s%n", remotes.get(0).name);
-                    remotes.get(0).start();
+                    out.printf("  fault: restart %s%n", r.name);
+                    r.start();
                 } catch (Exception e) {
                     out.println("  restart failed: " + e.getMessage());
                 }
-            }, o.restartAfter().toMillis(), TimeUnit.MILLISECONDS);
+            }), o.restartAfter().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -176,6 +179,7 @@ public final class LoadTest {
                 "-Dremotemedia.webrtc.max-sessions=" + (o.sessions() + 10)));
         local.start();
         local.awaitUp(60_000);
+        localTicks0 = ProcStats.cpuTicks(local.pid());
         float[] audio48 = Resampler.resample(wav.mono(), wav.sampleRate(), 48000);
         int total = (int) (o.duration().toMillis() * 48);
         float[] looped = new float[total];
@@ -222,6 +226,49 @@ public final class LoadTest {
         }
     }
 
+    /** Opens and closes WHIP sessions {@code cycles} times against a local child; reports its RSS growth. */
+    private int cycles(String manifestJson) throws Exception {
+        Path manifest = Files.writeString(work.resolve("local.json"), manifestJson);
+        local = new ChildServer("local", work, List.of("-Dremotemedia.webrtc.manifest=" + manifest,
+                "-Dremotemedia.webrtc.public-address=127.0.0.1", "-Dremotemedia.webrtc.any-address-ports=true"));
+        local.start();
+        local.awaitUp(60_000);
+        HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
+        adm.initPlayout();
+        adm.startPlayout();
+        PeerConnectionFactory factory = new PeerConnectionFactory(adm);
+        double base = 0;
+        int failures = 0;
+        int warmup = Math.min(50, o.cycles() / 10);
+        try {
+            for (int i = 0; i < o.cycles() + warmup; i++) {
+                if (i == warmup) {
+                    Thread.sleep(1000);
+                    base = ProcStats.rssMb(local.pid());
+                    out.printf("  after %d warm-up cycles: local RSS %.1f MB%n", warmup, base);
+                }
+                try (WhipClient c = new WhipClient(factory, false)) {
+                    int status = c.connect("http://127.0.0.1:" + local.httpPort + "/whip", null, "127.0.0.1", Duration.ofSeconds(10));
+                    if (status != 201) failures++;
+                    c.delete();
+                } catch (Exception e) {
+                    failures++;
+                }
+                if ((i + 1) % 100 == 0) out.printf("  %d cycles, local RSS %.1f MB%n", i + 1, ProcStats.rssMb(local.pid()));
+            }
+            Thread.sleep(2000);
+            double end = ProcStats.rssMb(local.pid());
+            out.printf("open/close cycles: %d (+%d warm-up), failures %d, local RSS %.1f → %.1f MB (%+.1f MB, %+.1f KB per cycle)%n",
+                    o.cycles(), warmup, failures, base, end, end - base, (end - base) * 1024 / o.cycles());
+            return failures == 0 ? 0 : 1;
+        } finally {
+            factory.dispose();
+            adm.dispose();
+            local.stop();
+            remotes.forEach(ChildServer::stop);
+        }
+    }
+
     private Map<String, Long> childTicks() {
         Map<String, Long> m = new LinkedHashMap<>();
         remotes.forEach(r -> m.put(r.name, ProcStats.cpuTicks(r.pid())));
@@ -250,7 +297,7 @@ public final class LoadTest {
             if (t >= 0 && t0 != null && t0 >= 0 && t >= t0) cpu.put(s.name, round(100.0 * (t - t0) / 100.0 / wallS));
             rss.put(s.name, s.alive() ? round(ProcStats.rssMb(s.pid())) : -1);
         }
-        if (local != null) cpu.put("local", round(100.0 * ProcStats.cpuTicks(local.pid()) / 100.0 / wallS));
+        if (local != null) cpu.put("local", round(100.0 * (ProcStats.cpuTicks(local.pid()) - localTicks0) / 100.0 / wallS));
         r.put("cores", ProcessStats.cores());
         return r;
     }
