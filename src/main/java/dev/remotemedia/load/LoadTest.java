@@ -49,6 +49,25 @@ public final class LoadTest {
     private ChildServer local;
     private Path work;
     private long localTicks0;
+    private long framesSent = -1;
+    private long framesReceived = -1;
+
+    /** remotemedia_frames_in_total{transport="webrtc"} of the local instance, from its Prometheus endpoint. */
+    private static long framesIn(int httpPort) {
+        try {
+            var http = java.net.http.HttpClient.newHttpClient();
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("remotemedia_frames_in_total") && line.contains("transport=\"webrtc\"")) {
+                    return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
 
     public LoadTest(Options options, PrintWriter out) {
         this.o = options;
@@ -209,9 +228,11 @@ public final class LoadTest {
                 streams.add(t);
             }
             for (Thread t : streams) t.join();
+            framesSent = (long) clients.size() * (looped.length / 480);
             long deadline = System.currentTimeMillis() + 4 * o.timeoutMs() + 10_000;
             Thread.sleep(2000); // trailing silence closes the last segments
             while (!tally.settled() && System.currentTimeMillis() < deadline) Thread.sleep(200);
+            framesReceived = framesIn(local.httpPort);
         } finally {
             for (WhipClient c : clients) {
                 try {
@@ -284,6 +305,10 @@ public final class LoadTest {
         ObjectNode lat = r.putObject("latency_ms");
         lat.put("p50", h.getValueAtPercentile(50)).put("p90", h.getValueAtPercentile(90))
                 .put("p99", h.getValueAtPercentile(99)).put("max", h.getMaxValue()).put("count", h.getTotalCount());
+        if (framesSent >= 0) {
+            r.put("frames_sent", framesSent).put("frames_received", framesReceived)
+                    .put("dropped_frames", framesReceived < 0 ? -1 : Math.max(0, framesSent - framesReceived));
+        }
         ObjectNode err = r.putObject("errors");
         tally.errors().forEach(err::put);
         ObjectNode cpu = r.putObject("cpu_percent");

@@ -61,6 +61,11 @@ public final class PipelineEngine implements AutoCloseable {
     @Override
     public void close() {
         worker.shutdownNow();
+        try {
+            worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS); // no model closed under a running inference
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         shared.close();
     }
 

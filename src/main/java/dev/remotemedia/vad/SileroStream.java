@@ -49,8 +49,15 @@ public final class SileroStream implements AutoCloseable {
 
     public int windowSize() { return window; }
 
-    /** Speech probability of the next {@link #windowSize()} samples starting at {@code offset}. */
-    public float probability(float[] samples, int offset) {
+    private boolean closed;
+
+    /**
+     * Speech probability of the next {@link #windowSize()} samples starting at {@code offset}.
+     * Synchronized with {@link #close()} (uncontended in practice): native tensors are never freed
+     * under a running inference, whichever thread closes the session.
+     */
+    public synchronized float probability(float[] samples, int offset) {
+        if (closed) throw new IllegalStateException("VAD stream already closed");
         input.clear();
         input.put(tail).put(samples, offset, window);
         System.arraycopy(samples, offset + window - context, tail, 0, context);
@@ -73,7 +80,9 @@ public final class SileroStream implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         inputTensor.close();
         stateTensor.close();
         rateTensor.close();
