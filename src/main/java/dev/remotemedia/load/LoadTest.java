@@ -250,8 +250,10 @@ public final class LoadTest {
     /** Opens and closes WHIP sessions {@code cycles} times against a local child; reports its RSS growth. */
     private int cycles(String manifestJson) throws Exception {
         Path manifest = Files.writeString(work.resolve("local.json"), manifestJson);
+        // a heap that gives memory back after GC, so RSS growth shows native leaks, not heap sizing
         local = new ChildServer("local", work, List.of("-Dremotemedia.webrtc.manifest=" + manifest,
-                "-Dremotemedia.webrtc.public-address=127.0.0.1", "-Dremotemedia.webrtc.any-address-ports=true"));
+                "-Dremotemedia.webrtc.public-address=127.0.0.1", "-Dremotemedia.webrtc.any-address-ports=true",
+                "-Xms32m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"));
         local.start();
         local.awaitUp(60_000);
         HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
@@ -264,8 +266,7 @@ public final class LoadTest {
         try {
             for (int i = 0; i < o.cycles() + warmup; i++) {
                 if (i == warmup) {
-                    Thread.sleep(1000);
-                    base = ProcStats.rssMb(local.pid());
+                    base = rssAfterGc();
                     out.printf("  after %d warm-up cycles: local RSS %.1f MB%n", warmup, base);
                 }
                 try (WhipClient c = new WhipClient(factory, false)) {
@@ -277,8 +278,7 @@ public final class LoadTest {
                 }
                 if ((i + 1) % 100 == 0) out.printf("  %d cycles, local RSS %.1f MB%n", i + 1, ProcStats.rssMb(local.pid()));
             }
-            Thread.sleep(2000);
-            double end = ProcStats.rssMb(local.pid());
+            double end = rssAfterGc();
             out.printf("open/close cycles: %d (+%d warm-up), failures %d, local RSS %.1f → %.1f MB (%+.1f MB, %+.1f KB per cycle)%n",
                     o.cycles(), warmup, failures, base, end, end - base, (end - base) * 1024 / o.cycles());
             return failures == 0 ? 0 : 1;
@@ -288,6 +288,20 @@ public final class LoadTest {
             local.stop();
             remotes.forEach(ChildServer::stop);
         }
+    }
+
+    /** RSS of the local child after a full GC (jcmd), once sessions had time to be cleaned up. */
+    private double rssAfterGc() throws InterruptedException {
+        Thread.sleep(2000);
+        try {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, Long.toString(local.pid()), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            out.println("  (jcmd unavailable: RSS measured without a forced GC)");
+        }
+        Thread.sleep(1000);
+        return ProcStats.rssMb(local.pid());
     }
 
     private Map<String, Long> childTicks() {
