@@ -58,6 +58,9 @@ final class WebRtcSession {
     private final Deque<byte[]> outgoing = new ArrayDeque<>();
     private final int maxOutgoing;
     private final CustomAudioSource ttsSource;
+    private final AudioTrack tts;
+    private final dev.onvoid.webrtc.RTCRtpSender ttsSender;
+    private volatile AudioTrack mic;
     private final long createdNanos = System.nanoTime();
     private volatile RTCDataChannel events;
     private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
@@ -77,8 +80,8 @@ final class WebRtcSession {
         this.onClosed = onClosed;
         this.pc = factory.get().createPeerConnection(config, new Observer()); // loads the native library first
         this.ttsSource = new CustomAudioSource();
-        AudioTrack tts = factory.get().createAudioTrack("tts-" + id, ttsSource);
-        pc.addTrack(tts, List.of("remotemedia"));
+        this.tts = factory.get().createAudioTrack("tts-" + id, ttsSource);
+        this.ttsSender = pc.addTrack(tts, List.of("remotemedia"));
         pipeline.run(input).subscribe().with(this::onOutput,
                 e -> LOG.warnf("session %s: pipeline ended with %s", id, e.toString()),
                 () -> LOG.debugf("session %s: pipeline completed", id));
@@ -268,9 +271,14 @@ final class WebRtcSession {
                 channel.close();
                 channel.dispose();
             }
+            // native objects go before the peer connection closes (disposing a track after close() throws)
+            AudioTrack in = mic;
+            if (in != null) in.removeSink(sink);
+            pc.removeTrack(ttsSender); // drops the sender's reference so the track can be freed
             pc.close();
+            tts.dispose();
             ttsSource.dispose();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // webrtc-java reports native refcount problems as Error
             LOG.debugf("session %s: native cleanup: %s", id, e.getMessage());
         }
         onClosed.run();
@@ -295,7 +303,10 @@ final class WebRtcSession {
 
         @Override
         public void onTrack(RTCRtpTransceiver transceiver) {
-            if (transceiver.getReceiver().getTrack() instanceof AudioTrack track) track.addSink(sink);
+            if (transceiver.getReceiver().getTrack() instanceof AudioTrack track) {
+                mic = track;
+                track.addSink(sink);
+            }
         }
 
         @Override
