@@ -121,7 +121,8 @@ public final class StreamHandler {
             return resolve(req.getOpen().getManifest()).map(m -> {
                 engine.open(m, id).close(); // surface node errors (a missing model) now, not at the first segment
                 manifest = m;
-                LOG.debugf("stream %s opened with %s (client session %s)", id, m.name(), req.getOpen().getClientSessionId());
+                dev.remotemedia.telemetry.LogContext.run(req.getOpen().getClientSessionId(), 0,
+                        () -> LOG.debugf("stream %s opened with %s (client session %s)", id, m.name(), req.getOpen().getClientSessionId()));
                 return StreamResponse.newBuilder().setReady(Ready.newBuilder().setSessionId(id).setServerId(ServerIdentity.id())).build();
             }).onFailure().transform(StreamHandler::toStatus).toMulti();
         }

@@ -73,7 +73,9 @@ public final class PipelineSession implements AutoCloseable {
         return out.onFailure().recoverWithMulti(e -> {
             PipelineException pe = e instanceof PipelineException p ? p
                     : new PipelineException(ErrorKind.NodeFailed, nodeId, "node " + nodeId + " stopped: " + e, e);
-            if (!(e instanceof PipelineException)) LOG.warnf(e, "session %s: node %s failed", id, nodeId);
+            if (!(e instanceof PipelineException)) {
+                dev.remotemedia.telemetry.LogContext.run(id, 0, () -> LOG.warnf(e, "session %s: node %s failed", id, nodeId));
+            }
             return Multi.createFrom().item(Events.error(pe, 0, 0));
         });
     }

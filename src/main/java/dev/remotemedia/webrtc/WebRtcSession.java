@@ -27,6 +27,7 @@ import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.PipelineSession;
+import dev.remotemedia.telemetry.LogContext;
 import dev.remotemedia.telemetry.Telemetry;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import org.jboss.logging.Logger;
@@ -83,7 +84,7 @@ final class WebRtcSession {
         this.tts = factory.get().createAudioTrack("tts-" + id, ttsSource);
         this.ttsSender = pc.addTrack(tts, List.of("remotemedia"));
         pipeline.run(input).subscribe().with(this::onOutput,
-                e -> LOG.warnf("session %s: pipeline ended with %s", id, e.toString()),
+                e -> LogContext.run(id, 0, () -> LOG.warnf("session %s: pipeline ended with %s", id, e.toString())),
                 () -> LOG.debugf("session %s: pipeline completed", id));
     }
 
@@ -262,7 +263,7 @@ final class WebRtcSession {
             closed = true;
             flushBatch();
         }
-        LOG.infof("session %s closed: %s", id, reason);
+        LogContext.run(id, 0, () -> LOG.infof("session %s closed: %s", id, reason));
         input.onComplete();
         try {
             RTCDataChannel channel = events;
