@@ -15,22 +15,20 @@ import java.util.concurrent.Callable;
 @Command(name = "deploy", description = "Deploy to AWS ECS with deploy/terraform: shows the plan, then applies it.")
 final class DeployCommand implements Callable<Integer> {
     @Option(names = "--terraform", required = true, description = "Use the Terraform module (the ECS deployment).") boolean terraform;
-    @Option(names = "--var-file", paramLabel = "F", description = "Terraform variables (see terraform.tfvars.example).") Path varFile;
-    @Option(names = "--yes", description = "Apply without asking.") boolean yes;
-    @Option(names = "--dry-run", description = "Print the commands instead of running them.") boolean dryRun;
+    @Mixin TerraformOptions tf;
     @Mixin DebugOption debug;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Shell shell = new Shell(spec.commandLine().getOut(), dryRun, Path.of("."));
-        if (!dryRun && Shell.which("terraform") == null) throw new IllegalArgumentException("terraform is not installed (1.5 or newer)");
+        Shell shell = new Shell(spec.commandLine().getOut(), tf.dryRun, Path.of("."));
+        if (!tf.dryRun && Shell.which("terraform") == null) throw new IllegalArgumentException("terraform is not installed (1.5 or newer)");
         String dir = "-chdir=" + TerraformOutputs.DIR;
         shell.run(List.of("terraform", dir, "init", "-input=false"));
         List<String> plan = new ArrayList<>(List.of("terraform", dir, "plan", "-input=false", "-out=tfplan"));
-        if (varFile != null) plan.add("-var-file=" + varFile.toAbsolutePath());
+        plan.addAll(tf.varFileArgs());
         shell.run(plan);
-        if (!yes && !dryRun) {
+        if (!tf.yes && !tf.dryRun) {
             spec.commandLine().getOut().print("Apply this plan? [y/N] ");
             spec.commandLine().getOut().flush();
             String answer = System.console() != null ? System.console().readLine() : new java.util.Scanner(System.in).nextLine();

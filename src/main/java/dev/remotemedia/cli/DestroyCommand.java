@@ -2,7 +2,6 @@ package dev.remotemedia.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -14,18 +13,16 @@ import java.util.concurrent.Callable;
 /** `destroy [--var-file F] [--yes]`: terraform destroy of the ECS deployment. */
 @Command(name = "destroy", description = "Remove the AWS deployment made by `deploy --terraform`.")
 final class DestroyCommand implements Callable<Integer> {
-    @Option(names = "--var-file", paramLabel = "F", description = "The variables used to deploy.") Path varFile;
-    @Option(names = "--yes", description = "Do not ask.") boolean yes;
-    @Option(names = "--dry-run", description = "Print the commands instead of running them.") boolean dryRun;
+    @Mixin TerraformOptions tf;
     @Mixin DebugOption debug;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Shell shell = new Shell(spec.commandLine().getOut(), dryRun, Path.of("."));
+        Shell shell = new Shell(spec.commandLine().getOut(), tf.dryRun, Path.of("."));
         List<String> cmd = new ArrayList<>(List.of("terraform", "-chdir=" + TerraformOutputs.DIR, "destroy", "-input=false"));
-        if (varFile != null) cmd.add("-var-file=" + varFile.toAbsolutePath());
-        if (yes) cmd.add("-auto-approve");
+        cmd.addAll(tf.varFileArgs());
+        if (tf.yes) cmd.add("-auto-approve");
         shell.run(cmd);
         return 0;
     }

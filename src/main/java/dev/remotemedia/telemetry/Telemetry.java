@@ -68,9 +68,9 @@ public final class Telemetry {
     // --- counters ------------------------------------------------------------------------------
 
     /** remotemedia_frames_in_total{transport} */
-    public static void framesIn(String transport, int count) {
-        Counter.builder("remotemedia.frames.in").tag("transport", transport).description("Audio frames received (10 ms each for WebRTC)")
-                .register(registry()).increment(count);
+    public static Counter framesInCounter(String transport) {
+        return Counter.builder("remotemedia.frames.in").tag("transport", transport).description("Audio frames received (10 ms each for WebRTC)")
+                .register(registry());
     }
 
     /** remotemedia_vad_windows_total */

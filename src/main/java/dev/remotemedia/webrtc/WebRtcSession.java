@@ -74,6 +74,7 @@ final class WebRtcSession {
     private Resampler outResampler;
     private int outRate;
     private final Runnable onClosed;
+    private final io.micrometer.core.instrument.Counter framesIn = Telemetry.framesInCounter("webrtc"); // looked up once, not per frame
 
     WebRtcSession(String id, PeerFactory factory, RTCConfiguration config, PipelineSession pipeline, int maxOutgoing, Runnable onClosed) {
         this.id = id;
@@ -162,7 +163,7 @@ final class WebRtcSession {
         samplesIn += batched;
         batched = 0;
         input.onNext(new AudioFrame(frame, RATE, 1, t));
-        Telemetry.framesIn("webrtc", frame.length / 480);
+        framesIn.increment(frame.length / 480.0);
     }
 
     private void onOutput(Frame frame) {
