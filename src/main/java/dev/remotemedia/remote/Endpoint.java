@@ -18,7 +18,7 @@ final class Endpoint {
     private final MutinyPipelineServiceGrpc.MutinyPipelineServiceStub stub;
     private final TypedGuard<Uni<long[]>> guard;
     private final AtomicInteger inflight = new AtomicInteger();
-    private final PeakEwma latency = new PeakEwma(10_000);
+    private final PeakEwma latency = new PeakEwma(2_000); // 2 s: a latency spike is forgotten within a few utterances
     private volatile boolean healthy = true;
     private volatile CircuitBreakerState breaker = CircuitBreakerState.CLOSED;
 

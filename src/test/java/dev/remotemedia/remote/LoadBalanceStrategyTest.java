@@ -80,7 +80,8 @@ class LoadBalanceStrategyTest {
             h.awaitAll(15_000);
             h.assertExactlyOncePerSegmentInOrder();
             long toQuick = h.servedBy(1, 30).getOrDefault(quick.address(), 0L);
-            assertTrue(toQuick >= 25, "quick endpoint served " + toQuick + " of 30: " + h.servedBy(1, 30));
+            // a strong majority (random or round robin give ≈15); one latency spike on the quick one may divert a few
+            assertTrue(toQuick >= 22, "quick endpoint served " + toQuick + " of 30: " + h.servedBy(1, 30));
         }
     }
 
