@@ -18,7 +18,7 @@ final class Endpoint {
     private final MutinyPipelineServiceGrpc.MutinyPipelineServiceStub stub;
     private final TypedGuard<Uni<long[]>> guard;
     private final AtomicInteger inflight = new AtomicInteger();
-    private final PeakEwma latency = new PeakEwma(2_000); // 2 s: a latency spike is forgotten within a few utterances
+    private final PeakEwma latency = new PeakEwma(1_000); // 1 s: a latency spike is forgotten within a few segments
     private volatile boolean healthy = true;
     private volatile CircuitBreakerState breaker = CircuitBreakerState.CLOSED;
 
