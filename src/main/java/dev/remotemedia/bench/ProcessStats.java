@@ -21,16 +21,41 @@ public final class ProcessStats {
         return (r.totalMemory() - r.freeMemory()) / 1048576.0;
     }
 
-    /** Resident set size from /proc (Linux); -1 elsewhere. */
+    /** Resident set size of this process from /proc (Linux); -1 elsewhere. */
     public static double rssMb() {
+        return rssMb(ProcessHandle.current().pid());
+    }
+
+    /** Resident set size of any process from /proc (Linux); -1 when unknown or gone. */
+    public static double rssMb(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
             }
         } catch (IOException | NumberFormatException ignored) {
-            // not Linux
+            // not Linux, or the process is gone
         }
         return -1;
+    }
+
+    /** utime + stime of a process in clock ticks (100 per second on Linux), or -1. */
+    public static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** A port free on loopback right now, for servers a benchmark or load test starts. */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static int cores() {

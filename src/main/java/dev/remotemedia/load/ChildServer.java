@@ -1,7 +1,8 @@
 package dev.remotemedia.load;
 
+import dev.remotemedia.bench.ProcessStats;
+
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +20,11 @@ final class ChildServer {
     private final List<String> properties;
     private final Path log;
     private Process process;
-    private long cpuTicksAtStart;
 
     ChildServer(String name, Path workDir, List<String> properties) throws IOException {
         this.name = name;
-        this.httpPort = freePort();
-        this.grpcPort = freePort();
+        this.httpPort = ProcessStats.freePort();
+        this.grpcPort = ProcessStats.freePort();
         this.properties = properties;
         this.log = workDir.resolve(name + ".log");
     }
@@ -39,7 +39,6 @@ final class ChildServer {
         cmd.addAll(properties);
         cmd.addAll(List.of("-jar", jar().toString(), "serve"));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        cpuTicksAtStart = 0;
     }
 
     /** Waits until the gRPC port accepts connections. */
@@ -80,11 +79,5 @@ final class ChildServer {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " not found: build first (./mvnw package -DskipTests)");
         return jar;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

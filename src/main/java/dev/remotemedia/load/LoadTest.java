@@ -198,7 +198,7 @@ public final class LoadTest {
                 "-Dremotemedia.webrtc.max-sessions=" + (o.sessions() + 10)));
         local.start();
         local.awaitUp(60_000);
-        localTicks0 = ProcStats.cpuTicks(local.pid());
+        localTicks0 = ProcessStats.cpuTicks(local.pid());
         float[] audio48 = Resampler.resample(wav.mono(), wav.sampleRate(), 48000);
         int total = (int) (o.duration().toMillis() * 48);
         float[] looped = new float[total];
@@ -276,7 +276,7 @@ public final class LoadTest {
                 } catch (Exception e) {
                     failures++;
                 }
-                if ((i + 1) % 100 == 0) out.printf("  %d cycles, local RSS %.1f MB%n", i + 1, ProcStats.rssMb(local.pid()));
+                if ((i + 1) % 100 == 0) out.printf("  %d cycles, local RSS %.1f MB%n", i + 1, ProcessStats.rssMb(local.pid()));
             }
             double end = rssAfterGc();
             out.printf("open/close cycles: %d (+%d warm-up), failures %d, local RSS %.1f → %.1f MB (%+.1f MB, %+.1f KB per cycle)%n",
@@ -301,12 +301,12 @@ public final class LoadTest {
             out.println("  (jcmd unavailable: RSS measured without a forced GC)");
         }
         Thread.sleep(1000);
-        return ProcStats.rssMb(local.pid());
+        return ProcessStats.rssMb(local.pid());
     }
 
     private Map<String, Long> childTicks() {
         Map<String, Long> m = new LinkedHashMap<>();
-        remotes.forEach(r -> m.put(r.name, ProcStats.cpuTicks(r.pid())));
+        remotes.forEach(r -> m.put(r.name, ProcessStats.cpuTicks(r.pid())));
         return m;
     }
 
@@ -329,14 +329,14 @@ public final class LoadTest {
         ObjectNode rss = r.putObject("rss_mb");
         cpu.put("generator", round(100.0 * (ProcessStats.cpuNanos() - cpu0) / 1e9 / wallS));
         rss.put("generator", round(ProcessStats.rssMb()));
-        if (local != null) rss.put("local", round(ProcStats.rssMb(local.pid())));
+        if (local != null) rss.put("local", round(ProcessStats.rssMb(local.pid())));
         for (ChildServer s : remotes) {
-            long t = ProcStats.cpuTicks(s.pid());
+            long t = ProcessStats.cpuTicks(s.pid());
             Long t0 = ticks0.get(s.name);
             if (t >= 0 && t0 != null && t0 >= 0 && t >= t0) cpu.put(s.name, round(100.0 * (t - t0) / 100.0 / wallS));
-            rss.put(s.name, s.alive() ? round(ProcStats.rssMb(s.pid())) : -1);
+            rss.put(s.name, s.alive() ? round(ProcessStats.rssMb(s.pid())) : -1);
         }
-        if (local != null) cpu.put("local", round(100.0 * (ProcStats.cpuTicks(local.pid()) - localTicks0) / 100.0 / wallS));
+        if (local != null) cpu.put("local", round(100.0 * (ProcessStats.cpuTicks(local.pid()) - localTicks0) / 100.0 / wallS));
         r.put("cores", ProcessStats.cores());
         return r;
     }

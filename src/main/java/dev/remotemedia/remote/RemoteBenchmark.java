@@ -27,7 +27,6 @@ import io.grpc.stub.StreamObserver;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -136,11 +135,7 @@ public final class RemoteBenchmark {
     }
 
     private static Server start(ServerServiceDefinition service) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        return Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create()).addService(service).build().start();
+        return Grpc.newServerBuilderForPort(ProcessStats.freePort(), InsecureServerCredentials.create()).addService(service).build().start();
     }
 
     private static void report(PrintWriter out, String label, long[] t) {
