@@ -2,7 +2,6 @@ package dev.remotemedia.load;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import dev.remotemedia.audio.Resampler;
 import dev.remotemedia.audio.Wav;
 import dev.remotemedia.bench.ProcessStats;
@@ -11,6 +10,7 @@ import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.PipelineEngine;
+import dev.remotemedia.webrtc.PeerFactory;
 import dev.remotemedia.webrtc.WhipClient;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import org.HdrHistogram.Histogram;
@@ -203,10 +203,8 @@ public final class LoadTest {
         int total = (int) (o.duration().toMillis() * 48);
         float[] looped = new float[total];
         for (int i = 0; i < total; i++) looped[i] = audio48[i % audio48.length];
-        HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
-        adm.initPlayout();
-        adm.startPlayout();
-        PeerConnectionFactory factory = new PeerConnectionFactory(adm);
+        PeerFactory peers = new PeerFactory();
+        PeerConnectionFactory factory = peers.get();
         List<WhipClient> clients = new ArrayList<>();
         List<Thread> streams = new ArrayList<>();
         try {
@@ -242,8 +240,7 @@ public final class LoadTest {
                 }
                 c.close();
             }
-            factory.dispose();
-            adm.dispose();
+            peers.close();
         }
     }
 
@@ -256,10 +253,8 @@ public final class LoadTest {
                 "-Xms32m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"));
         local.start();
         local.awaitUp(60_000);
-        HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
-        adm.initPlayout();
-        adm.startPlayout();
-        PeerConnectionFactory factory = new PeerConnectionFactory(adm);
+        PeerFactory peers = new PeerFactory();
+        PeerConnectionFactory factory = peers.get();
         double base = 0;
         int failures = 0;
         int warmup = Math.min(50, o.cycles() / 10);
@@ -283,8 +278,7 @@ public final class LoadTest {
                     o.cycles(), warmup, failures, base, end, end - base, (end - base) * 1024 / o.cycles());
             return failures == 0 ? 0 : 1;
         } finally {
-            factory.dispose();
-            adm.dispose();
+            peers.close();
             local.stop();
             remotes.forEach(ChildServer::stop);
         }

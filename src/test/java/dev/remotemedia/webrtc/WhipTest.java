@@ -1,7 +1,6 @@
 package dev.remotemedia.webrtc;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.testing.FreeGrpcPort;
@@ -30,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(FreeGrpcPort.class)
 class WhipTest {
-    static HeadlessAudioDeviceModule adm;
+    static final PeerFactory peers = new PeerFactory(); // the client side's own factory, like a separate process
     static PeerConnectionFactory factory;
 
     @TestHTTPResource("/whip")
@@ -44,16 +43,12 @@ class WhipTest {
         io.restassured.RestAssured.config = io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
                 .encodeContentTypeAs("application/sdp", io.restassured.http.ContentType.TEXT)
                 .encodeContentTypeAs("application/trickle-ice-sdpfrag", io.restassured.http.ContentType.TEXT));
-        adm = new HeadlessAudioDeviceModule();
-        adm.initPlayout();
-        adm.startPlayout();
-        factory = new PeerConnectionFactory(adm);
+        factory = peers.get();
     }
 
     @AfterAll
     static void disposeFactory() {
-        factory.dispose();
-        adm.dispose();
+        peers.close();
     }
 
     private static List<EventFrame> events(WhipClient c, String type) {
