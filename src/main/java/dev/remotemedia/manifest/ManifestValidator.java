@@ -140,7 +140,9 @@ public final class ManifestValidator {
     private void value(ParamSpec spec, JsonNode raw, String where, ObjectNode resolved, ObjectNode masked,
                        List<String> errors) {
         String name = spec.name();
+        // what may be printed: secrets as ***, everything else as written (so ${VAR} hides its value)
         JsonNode printable = spec.secret() ? F.textNode("***") : raw;
+        String shown = printable.toString();
         JsonNode value = raw;
         if (raw.isTextual() && Substitution.hasReference(raw.asText())) {
             var r = Substitution.expand(raw.asText(), variables);
@@ -152,9 +154,7 @@ public final class ManifestValidator {
                 return;
             }
             value = F.textNode(r.value());
-            printable = spec.secret() ? F.textNode("***") : raw; // substituted values print as written
         }
-        String shown = Substitution.hasReference(raw.asText("")) || spec.secret() ? printable.toString() : raw.toString();
         switch (spec.kind()) {
             case STRING -> {
                 if (!value.isTextual()) { errors.add(where + ": must be a string, got " + shown); return; }
