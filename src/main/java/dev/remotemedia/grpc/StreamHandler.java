@@ -22,6 +22,7 @@ import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.NodeTypeJson;
 import dev.remotemedia.pipeline.PipelineEngine;
+import dev.remotemedia.pipeline.PipelineGraph;
 import dev.remotemedia.pipeline.PipelineException;
 import dev.remotemedia.telemetry.Telemetry;
 import dev.remotemedia.telemetry.TraceContext;
@@ -101,6 +102,7 @@ public final class StreamHandler {
     private final class ServerStream {
         private final String id;
         private Manifest manifest;
+        private PipelineGraph graph; // derived once per stream, not per segment
 
         ServerStream(String id) { this.id = id; }
 
@@ -119,8 +121,10 @@ public final class StreamHandler {
         private Multi<StreamResponse> open(StreamRequest req) {
             if (manifest != null) return Multi.createFrom().failure(status(Status.FAILED_PRECONDITION, "session already open"));
             return resolve(req.getOpen().getManifest()).map(m -> {
-                engine.open(m, id).close(); // surface node errors (a missing model) now, not at the first segment
+                PipelineGraph g = PipelineGraph.of(m);
+                engine.open(g, id).close(); // surface node errors (a missing model) now, not at the first segment
                 manifest = m;
+                graph = g;
                 dev.remotemedia.telemetry.LogContext.run(req.getOpen().getClientSessionId(), 0,
                         () -> LOG.debugf("stream %s opened with %s (client session %s)", id, m.name(), req.getOpen().getClientSessionId()));
                 return StreamResponse.newBuilder().setReady(Ready.newBuilder().setSessionId(id).setServerId(ServerIdentity.id())).build();
@@ -145,7 +149,7 @@ public final class StreamHandler {
             Span span = Telemetry.tracer().spanBuilder("remotemedia.remote.unit").setParent(TraceContext.extract(frame.getTraceContextMap()))
                     .setSpanKind(SpanKind.SERVER).setAttribute("remotemedia.segment", frame.getSegmentId())
                     .setAttribute("remotemedia.pipeline", manifest.name()).setAttribute("remotemedia.server", ServerIdentity.id()).startSpan();
-            Multi<StreamResponse> results = engine.open(manifest, id + "/" + frame.getSegmentId())
+            Multi<StreamResponse> results = engine.open(graph, id + "/" + frame.getSegmentId())
                     .run(Multi.createFrom().item(input))
                     .select().where(f -> f != input) // pass-through of the input is not a result
                     .map(f -> StreamResponse.newBuilder().setResult(FrameCodec.encode(f, seq)).build());

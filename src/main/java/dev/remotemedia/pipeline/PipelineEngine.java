@@ -55,7 +55,12 @@ public final class PipelineEngine implements AutoCloseable {
 
     /** Builds the node instances of one session. */
     public PipelineSession open(Manifest manifest, String sessionId) {
-        return PipelineGraph.of(manifest).open(this, sessionId);
+        return open(PipelineGraph.of(manifest), sessionId);
+    }
+
+    /** Builds a session from a graph derived once (servers open one session per unit of work). */
+    public PipelineSession open(PipelineGraph graph, String sessionId) {
+        return graph.open(this, sessionId);
     }
 
     @Override
