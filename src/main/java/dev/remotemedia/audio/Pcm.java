@@ -10,12 +10,17 @@ public final class Pcm {
 
     public static float[] fromPcm16(byte[] bytes, int offset, int length) {
         float[] out = new float[length / 2];
-        for (int i = 0; i < out.length; i++) {
+        fromPcm16(bytes, offset, length, out, 0);
+        return out;
+    }
+
+    /** Decodes into an existing array (no allocation: for per-callback media paths). */
+    public static void fromPcm16(byte[] bytes, int offset, int length, float[] out, int outOffset) {
+        for (int i = 0; i < length / 2; i++) {
             int lo = bytes[offset + 2 * i] & 0xff;
             int hi = bytes[offset + 2 * i + 1];
-            out[i] = (short) ((hi << 8) | lo) / 32768f;
+            out[outOffset + i] = (short) ((hi << 8) | lo) / 32768f;
         }
-        return out;
     }
 
     public static byte[] toPcm16(float[] samples) {

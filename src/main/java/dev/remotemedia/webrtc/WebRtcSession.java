@@ -71,6 +71,8 @@ final class WebRtcSession {
     private float[] batch = new float[480 * BATCH];
     private int batched;
     private long samplesIn;
+    private Resampler inResampler;
+    private int inRate;
     private Resampler outResampler;
     private int outRate;
     private final Runnable onClosed;
@@ -145,16 +147,36 @@ final class WebRtcSession {
     private final AudioTrackSink sink = (data, bitsPerSample, sampleRate, channels, frames) -> {
         if (closed || bitsPerSample != 16) return;
         lastAudioNanos = System.nanoTime();
-        float[] samples = Pcm.fromPcm16(data, 0, frames * channels * 2);
-        if (channels > 1) samples = Pcm.toMono(samples, channels);
-        if (sampleRate != RATE) samples = Resampler.resample(samples, sampleRate, RATE);
+        if (channels == 1 && sampleRate == RATE) { // what libwebrtc delivers: decode straight into the batch
+            synchronized (this) {
+                makeRoom(frames);
+                Pcm.fromPcm16(data, 0, frames * 2, batch, batched);
+                batched += frames;
+                if (batched >= 480 * BATCH) flushBatch();
+            }
+            return;
+        }
+        float[] samples = Pcm.toMono(Pcm.fromPcm16(data, 0, frames * channels * 2), channels);
         synchronized (this) {
-            if (batched + samples.length > batch.length) flushBatch();
+            if (sampleRate != RATE) { // any other rate: one resampler per session, so the filter state carries over
+                if (inResampler == null || inRate != sampleRate) {
+                    inResampler = new Resampler(sampleRate, RATE);
+                    inRate = sampleRate;
+                }
+                samples = inResampler.process(samples);
+            }
+            makeRoom(samples.length);
             System.arraycopy(samples, 0, batch, batched, samples.length);
             batched += samples.length;
             if (batched >= 480 * BATCH) flushBatch();
         }
     };
+
+    /** Flushes when {@code n} more samples would not fit; grows for an unusually large callback. */
+    private void makeRoom(int n) {
+        if (batched + n > batch.length) flushBatch();
+        if (n > batch.length) batch = new float[n];
+    }
 
     private void flushBatch() {
         if (batched == 0) return;
