@@ -51,13 +51,10 @@ final class SegmentDispatcher implements AutoCloseable {
     private final Map<Endpoint, EndpointStream> streams = new ConcurrentHashMap<>();
     private final TypedGuard<Uni<Outcome>> retry;
 
-    /** Thrown when a round found no endpoint that could take the segment. */
+    /** Thrown when a round found no endpoint that could take the segment; the message lists why each failed. */
     static final class RoundFailed extends RuntimeException {
-        final List<RemoteCallException> attempts;
-
-        RoundFailed(String message, List<RemoteCallException> attempts) {
+        RoundFailed(String message) {
             super(message, null, false, false);
-            this.attempts = attempts;
         }
     }
 
@@ -106,7 +103,7 @@ final class SegmentDispatcher implements AutoCloseable {
         if (e == null) {
             String why = failures.isEmpty() ? "no endpoint available (" + pool.describe() + ")"
                     : String.join("; ", failures.stream().map(Throwable::getMessage).toList());
-            return Uni.createFrom().failure(new RoundFailed(why, List.copyOf(failures)));
+            return Uni.createFrom().failure(new RoundFailed(why));
         }
         tried.add(e);
         attempts.incrementAndGet();
