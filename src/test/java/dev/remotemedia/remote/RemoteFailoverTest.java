@@ -101,7 +101,7 @@ class RemoteFailoverTest {
     @Test
     void whenEveryEndpointIsDownSegmentsGetAllEndpointsFailedAndLaterOnesSucceed() throws Exception {
         var a = servers.start();
-        String p = params(List.of(a.address()), "\"timeout_ms\":500,\"retry\":{\"max_retries\":2,\"backoff_ms\":20},"
+        String p = params(List.of(a.address()), "\"timeout_ms\":500,\"retry\":{\"max_retries\":2,\"backoff_ms\":100}," // rounds spread over ≈0.3 s: a restarted server reconnects within it
                 + "\"circuit_breaker\":{\"failure_threshold\":50,\"success_threshold\":1,\"reset_timeout_ms\":100},"
                 + "\"health_check\":{\"interval_ms\":0}");
         try (RemoteHarness h = new RemoteHarness(p)) {
