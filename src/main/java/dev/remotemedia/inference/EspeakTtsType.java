@@ -106,7 +106,7 @@ public final class EspeakTtsType implements NodeType {
         }
     }
 
-    private static String find() {
+    static String find() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, "espeak-ng"))) return Path.of(dir, "espeak-ng").toString();
         }
