@@ -14,13 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -31,12 +28,12 @@ final class ModelSources {
         void update(long done, long total);
     }
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(10)).build();
     private final Supplier<S3Client> s3;
+    private final int readTimeoutMs;
 
-    ModelSources(Supplier<S3Client> s3) {
+    ModelSources(Supplier<S3Client> s3, int readTimeoutMs) {
         this.s3 = s3;
+        this.readTimeoutMs = readTimeoutMs;
     }
 
     /** S3 client for the default credential chain; the endpoint override serves S3-compatible stores and tests. */
@@ -65,29 +62,29 @@ final class ModelSources {
     }
 
     private void downloadHttp(String url, Path part, long have, Listener listener) throws IOException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30)).GET();
-        if (have > 0) req.header("Range", "bytes=" + have + "-");
-        HttpResponse<InputStream> resp;
+        // HttpURLConnection for its read timeout: a server that stalls mid-body must not hang a start-up forever
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setConnectTimeout(10_000);
+        c.setReadTimeout(readTimeoutMs);
+        c.setInstanceFollowRedirects(true);
+        if (have > 0) c.setRequestProperty("Range", "bytes=" + have + "-");
         try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
-        int status = resp.statusCode();
-        try (InputStream in = resp.body()) {
+            int status = c.getResponseCode();
             if (status == 416 && have > 0) return; // the part is already whole
             if (status != 200 && status != 206) throw new IOException("GET " + url + " answered HTTP " + status);
             boolean append = status == 206;
             long start = append ? have : 0;
-            long length = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
-            try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            long length = c.getContentLengthLong();
+            try (InputStream in = c.getInputStream();
+                 OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                 ModelStore.copy(in, out, start, length < 0 ? -1 : start + length, listener);
             }
             if (length >= 0 && Files.size(part) != start + length) {
                 throw new IOException("connection closed at " + Files.size(part) + " of " + (start + length) + " bytes");
             }
+        } finally {
+            c.disconnect();
         }
     }
 

@@ -61,24 +61,33 @@ public final class ModelStore {
     private final boolean autoPull;
     private final ModelSources sources;
     private final String defaultDevice;
+    private final ModelCatalog catalog;
 
     /** @param defaultDevice auto | cuda | cpu, for nodes whose `device` param is empty */
-    public ModelStore(Path cacheDir, boolean autoPull, Supplier<S3Client> s3, String defaultDevice) {
+    public ModelStore(Path cacheDir, boolean autoPull, Supplier<S3Client> s3, String defaultDevice, ModelCatalog catalog) {
+        this(cacheDir, autoPull, s3, defaultDevice, catalog, 30_000);
+    }
+
+    /** @param readTimeoutMs longest silence of a server mid-download before the attempt is retried (resuming) */
+    public ModelStore(Path cacheDir, boolean autoPull, Supplier<S3Client> s3, String defaultDevice, ModelCatalog catalog, int readTimeoutMs) {
+        this.catalog = catalog;
         this.cacheDir = cacheDir.toAbsolutePath();
         this.autoPull = autoPull;
-        this.sources = new ModelSources(s3);
+        this.sources = new ModelSources(s3, readTimeoutMs);
         this.defaultDevice = defaultDevice;
     }
 
     /** The store configured by `remotemedia.models.*` in the server. */
     public static ModelStore of(ModelsConfig config) {
-        return new ModelStore(Path.of(config.cacheDir()), config.autoPull(), ModelSources.s3Client(config.s3Endpoint()), config.device());
+        return new ModelStore(Path.of(config.cacheDir()), config.autoPull(), ModelSources.s3Client(config.s3Endpoint()), config.device(),
+                config.catalog().map(c -> ModelCatalog.withFile(Path.of(c))).orElse(ModelCatalog.bundled()));
     }
 
     /** The store from `remotemedia.models.*` system properties or REMOTEMEDIA_MODELS_* variables (CLI, tests). */
     public static ModelStore fromEnvironment() {
         ModelsSettings s = ModelsSettings.fromEnvironment();
-        return new ModelStore(s.cacheDir(), s.autoPull(), ModelSources.s3Client(s.s3Endpoint()), s.device());
+        return new ModelStore(s.cacheDir(), s.autoPull(), ModelSources.s3Client(s.s3Endpoint()), s.device(),
+                s.catalog().map(ModelCatalog::withFile).orElse(ModelCatalog.bundled()));
     }
 
     /** The engine's store (installed by the server from its config), or one from the environment. */
@@ -90,6 +99,8 @@ public final class ModelStore {
 
     public String defaultDevice() { return defaultDevice; }
 
+    public ModelCatalog catalog() { return catalog; }
+
     /**
      * A local folder holding the model named by {@code ref}; fetches it when {@code ref} is a remote
      * prefix (or a catalogue name with auto-pull on). {@code files} are the files a remote prefix must have.
@@ -100,7 +111,7 @@ public final class ModelStore {
             Path dir = cacheDir.resolve(cacheKey(ref));
             return Files.isRegularFile(dir.resolve(COMPLETE)) ? dir : pull(ref, files, Progress.NONE);
         }
-        var entry = ModelCatalog.bundled().find(ref);
+        var entry = catalog.find(ref);
         if (entry.isPresent()) {
             Path dir = cacheDir.resolve(ref);
             if (Files.isRegularFile(dir.resolve(COMPLETE))) return dir;
@@ -111,13 +122,13 @@ public final class ModelStore {
         Path dir = Path.of(ref).toAbsolutePath();
         if (Files.isDirectory(dir)) return dir;
         throw unavailable("model \"" + ref + "\": no such folder (" + dir + "), not a catalogue name ("
-                + String.join(", ", ModelCatalog.bundled().entries().stream().map(ModelCatalog.Entry::name).toList())
+                + String.join(", ", catalog.entries().stream().map(ModelCatalog.Entry::name).toList())
                 + ") and not an s3:// or https:// prefix");
     }
 
     /** Fetches a catalogue model or a remote prefix into the cache (no-op when already complete). */
     public Path pull(String ref, List<String> files, Progress progress) {
-        var entry = ModelCatalog.bundled().find(ref);
+        var entry = catalog.find(ref);
         if (entry.isEmpty() && !isRemote(ref)) {
             throw unavailable("cannot pull \"" + ref + "\": not a catalogue name or an s3:// / https:// prefix (`models list` shows the catalogue)");
         }
@@ -205,7 +216,7 @@ public final class ModelStore {
             problems.add(name + ": not in the cache (" + dir + ")");
             return problems;
         }
-        Map<String, String> known = ModelCatalog.bundled().find(name).map(ModelCatalog.Entry::sha256).orElse(Map.of());
+        Map<String, String> known = catalog.find(name).map(ModelCatalog.Entry::sha256).orElse(Map.of());
         try {
             JsonNode record = JSON.readTree(dir.resolve(COMPLETE).toFile());
             for (var it = record.path("files").fields(); it.hasNext(); ) {

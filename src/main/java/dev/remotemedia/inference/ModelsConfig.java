@@ -19,6 +19,9 @@ public interface ModelsConfig {
     /** S3-compatible endpoint for s3:// models (path-style); empty = AWS. */
     Optional<String> s3Endpoint();
 
+    /** A catalogue file of your own (format of the bundled models/catalog.json): mirrors, pinned sha256s, more models. */
+    Optional<String> catalog();
+
     /** Where ONNX models run when a node does not say: auto (CUDA when present, else CPU), cuda or cpu. */
     @WithDefault("auto")
     String device();
