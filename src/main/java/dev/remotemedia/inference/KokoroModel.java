@@ -36,7 +36,8 @@ public final class KokoroModel implements AutoCloseable {
     public static final int SAMPLE_RATE = 24000;
     /** Most phoneme tokens per call (the voice files have 510 rows; two more ids are the pads). */
     public static final int MAX_TOKENS = 510;
-    public static final List<String> FILES = List.of("model.onnx", "tokenizer.json", "voices/af_heart.bin");
+    /** The files fetched from an https:// prefix (onnx-community layout; s3:// prefixes are listed instead). */
+    public static final List<String> FILES = List.of("onnx/model.onnx", "tokenizer.json", "voices/af_heart.bin");
     private static final int STYLE = 256;
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();

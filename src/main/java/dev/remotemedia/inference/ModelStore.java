@@ -145,7 +145,9 @@ public final class ModelStore {
                 if (Files.isRegularFile(dir.resolve(COMPLETE))) return dir; // another process finished it while we waited
                 List<String> wanted = entry.map(ModelCatalog.Entry::files).orElse(null);
                 if (wanted == null) wanted = base.startsWith("s3://") ? sources.listS3(base) : files;
-                if (wanted.isEmpty()) throw unavailable("nothing to fetch under " + base);
+                if (wanted.isEmpty()) {
+                    throw unavailable("nothing to fetch under " + base + (base.startsWith("s3://") ? "" : " (an https:// prefix needs its file list: `models pull --kind whisper|kokoro`)"));
+                }
                 Files.createDirectories(dir);
                 ObjectNode record = JSON.createObjectNode().put("source", base).put("pulled_at", Instant.now().toString());
                 ObjectNode fileRecords = record.putObject("files");

@@ -29,8 +29,8 @@ import java.util.Map;
  * shared by every stream (OrtSession.run is thread-safe).
  */
 public final class WhisperModel implements AutoCloseable {
-    /** The files a remote prefix must provide. */
-    public static final List<String> FILES = List.of("encoder_model.onnx", "decoder_model_merged.onnx", "tokenizer.json",
+    /** The files fetched from an https:// prefix (the onnx-community layout; s3:// prefixes are listed instead). */
+    public static final List<String> FILES = List.of("onnx/encoder_model.onnx", "onnx/decoder_model_merged.onnx", "tokenizer.json",
             "config.json", "generation_config.json");
 
     /** One decoded window. */

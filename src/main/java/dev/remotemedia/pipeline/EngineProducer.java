@@ -1,5 +1,7 @@
 package dev.remotemedia.pipeline;
 
+import dev.remotemedia.inference.ModelStore;
+import dev.remotemedia.inference.ModelsConfig;
 import dev.remotemedia.manifest.VariableSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -11,11 +13,13 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class EngineProducer {
     @Produces
     @ApplicationScoped
-    PipelineEngine engine(PipelineConfig config) {
+    PipelineEngine engine(PipelineConfig config, ModelsConfig models) {
         int threads = config.pipeline().workerThreads() > 0 ? config.pipeline().workerThreads()
                 : Math.max(2, Runtime.getRuntime().availableProcessors());
         VariableSource vars = name -> ConfigProvider.getConfig().getOptionalValue(name, String.class);
-        return new PipelineEngine(NodeTypeRegistry.load(), vars, threads);
+        PipelineEngine engine = new PipelineEngine(NodeTypeRegistry.load(), vars, threads);
+        engine.shared().put(ModelStore.KEY, ModelStore.of(models)); // heavy nodes find their models through remotemedia.models.*
+        return engine;
     }
 
     void close(@Disposes PipelineEngine engine) {
