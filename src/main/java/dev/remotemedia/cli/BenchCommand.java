@@ -1,5 +1,6 @@
 package dev.remotemedia.cli;
 
+import dev.remotemedia.inference.InferenceBenchmark;
 import dev.remotemedia.remote.RemoteBenchmark;
 import dev.remotemedia.vad.VadBenchmark;
 import picocli.CommandLine.Command;
@@ -13,9 +14,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** `bench vad|remote`: benchmarks that print figures with their baseline from the same run. */
-@Command(name = "bench", description = "Benchmarks with a baseline in the same run: vad, remote.")
+@Command(name = "bench", description = "Benchmarks with a baseline in the same run: vad, remote, stt, tts.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "vad | remote")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "vad | remote | stt | tts")
     String what;
 
     @Option(names = "--input", paramLabel = "FILE.wav", description = "Audio to use (default: synthetic speech-like bursts).")
@@ -33,8 +34,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "2000", description = "remote: segments per side (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--segment-seconds", defaultValue = "1.0", description = "remote: audio per segment (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--segment-seconds", defaultValue = "1.0", description = "remote, stt: audio per segment (default: ${DEFAULT-VALUE}).")
     double segmentSeconds;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "stt/tts: the model folder (a Whisper or Kokoro export).")
+    Path model;
+
+    @Option(names = "--device", defaultValue = "auto", description = "stt/tts: auto | cuda | cpu (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--segments", defaultValue = "32", description = "stt: segments (tts: sentences) to time (default: ${DEFAULT-VALUE}).")
+    int segments;
+
+    @Option(names = "--batch", defaultValue = "8", description = "stt: largest batch for the throughput run (default: ${DEFAULT-VALUE}).")
+    int batch;
 
     @Mixin
     DebugOption debug;
@@ -47,8 +60,15 @@ final class BenchCommand implements Callable<Integer> {
         switch (what) {
             case "vad" -> VadBenchmark.run(spec.commandLine().getOut(), input, seconds, sessions, liveSeconds);
             case "remote" -> RemoteBenchmark.run(spec.commandLine().getOut(), rounds, segmentSeconds);
-            default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; available: vad, remote");
+            case "stt" -> InferenceBenchmark.stt(spec.commandLine().getOut(), requireModel(), device, segments, segmentSeconds, batch);
+            case "tts" -> InferenceBenchmark.tts(spec.commandLine().getOut(), requireModel(), device, segments);
+            default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; available: vad, remote, stt, tts");
         }
         return 0;
+    }
+
+    private Path requireModel() {
+        if (model == null) throw new IllegalArgumentException(what + " needs --model DIR (a model folder; `models list` shows the cache)");
+        return model;
     }
 }

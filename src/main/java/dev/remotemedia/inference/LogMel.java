@@ -15,12 +15,24 @@ public final class LogMel {
 
     private final int nMels;
     private final float[][] filters; // [nMels][N_FFT/2+1]
+    private final int[] firstBin; // each triangle's non-zero span: ≈ 2 bins per filter in all instead of 201
+    private final int[] endBin;
     private final double[] window = new double[N_FFT];
     private final Fft fft = new Fft(N_FFT);
 
     public LogMel(int nMels) {
         this.nMels = nMels;
         this.filters = melFilters(SAMPLE_RATE, N_FFT, nMels);
+        this.firstBin = new int[nMels];
+        this.endBin = new int[nMels];
+        for (int m = 0; m < nMels; m++) {
+            int k = 0;
+            while (k < filters[m].length && filters[m][k] == 0) k++;
+            int e = filters[m].length;
+            while (e > k && filters[m][e - 1] == 0) e--;
+            firstBin[m] = k;
+            endBin[m] = e;
+        }
         for (int i = 0; i < N_FFT; i++) window[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / N_FFT);
     }
 
@@ -40,22 +52,24 @@ public final class LogMel {
         // frames whose window lies wholly in the zero padding have zero power
         int lastLive = Math.min(FRAMES - 1, (audio.length + N_FFT / 2) / HOP);
         float max = -Float.MAX_VALUE;
+        float silent = (float) Math.log10(1e-10);
         for (int t = 0; t < FRAMES; t++) {
-            if (t <= lastLive) {
-                int start = t * HOP - N_FFT / 2;
-                for (int i = 0; i < N_FFT; i++) {
-                    re[i] = sample(audio, start + i) * window[i];
-                    im[i] = 0;
-                }
-                fft.transform(re, im);
-                for (int k = 0; k < bins; k++) power[k] = re[k] * re[k] + im[k] * im[k];
-            } else {
-                java.util.Arrays.fill(power, 0);
+            if (t > lastLive) { // zero power in every bin
+                for (int m = 0; m < nMels; m++) logSpec[m * FRAMES + t] = silent;
+                max = Math.max(max, silent);
+                continue;
             }
+            int start = t * HOP - N_FFT / 2;
+            for (int i = 0; i < N_FFT; i++) {
+                re[i] = sample(audio, start + i) * window[i];
+                im[i] = 0;
+            }
+            fft.transform(re, im);
+            for (int k = 0; k < bins; k++) power[k] = re[k] * re[k] + im[k] * im[k];
             for (int m = 0; m < nMels; m++) {
                 float[] f = filters[m];
                 double acc = 0;
-                for (int k = 0; k < bins; k++) acc += f[k] * power[k];
+                for (int k = firstBin[m]; k < endBin[m]; k++) acc += f[k] * power[k];
                 float v = (float) Math.log10(Math.max(acc, 1e-10));
                 logSpec[m * FRAMES + t] = v;
                 if (v > max) max = v;

@@ -24,7 +24,7 @@ public final class WhisperBatcher implements AutoCloseable {
     /** The result of one window with what it cost. */
     public record Result(WhisperModel.Transcript transcript, int batchSize, long inferenceNanos) {}
 
-    private record Request(float[] audio, String language, String task, int maxNewTokens, CompletableFuture<Result> done) {
+    private record Request(float[] features, String language, String task, int maxNewTokens, CompletableFuture<Result> done) {
         boolean sameKind(Request o) {
             return Objects.equals(language, o.language) && task.equals(o.task) && maxNewTokens == o.maxNewTokens;
         }
@@ -48,13 +48,14 @@ public final class WhisperBatcher implements AutoCloseable {
 
     public WhisperModel model() { return model; }
 
+    /** Queues one window (16 kHz, ≤ 30 s); its log-mel features are computed here, on the caller's thread. */
     public CompletableFuture<Result> submit(float[] audio16k, String language, String task, int maxNewTokens) {
         CompletableFuture<Result> f = new CompletableFuture<>();
         if (closed) {
             f.completeExceptionally(new IllegalStateException("Whisper model is shut down"));
             return f;
         }
-        queue.add(new Request(audio16k, language, task, maxNewTokens, f));
+        queue.add(new Request(model.features(audio16k), language, task, maxNewTokens, f));
         return f;
     }
 
@@ -94,7 +95,7 @@ public final class WhisperBatcher implements AutoCloseable {
         Request head = batch.get(0);
         long t0 = System.nanoTime();
         try {
-            List<WhisperModel.Transcript> out = model.transcribe(batch.stream().map(Request::audio).toList(), head.language, head.task, head.maxNewTokens);
+            List<WhisperModel.Transcript> out = model.transcribeFeatures(batch.stream().map(Request::features).toList(), head.language, head.task, head.maxNewTokens);
             long took = System.nanoTime() - t0;
             Telemetry.modelInference("whisper", Duration.ofNanos(took));
             for (int i = 0; i < batch.size(); i++) batch.get(i).done.complete(new Result(out.get(i), batch.size(), took));

@@ -106,20 +106,32 @@ public final class WhisperModel implements AutoCloseable {
      * @param task     transcribe or translate
      */
     public List<Transcript> transcribe(List<float[]> windows, String language, String task, int maxNewTokens) {
+        return transcribeFeatures(windows.stream().map(this::features).toList(), language, task, maxNewTokens);
+    }
+
+    /** The log-mel features of one window; computed by the caller's thread so that a batch's front ends run in parallel. */
+    public float[] features(float[] window) {
+        float[] f = new float[config.melBins() * LogMel.FRAMES];
+        mel.compute(window, f, 0);
+        return f;
+    }
+
+    /** Like {@link #transcribe} on windows already turned into {@link #features}. */
+    public List<Transcript> transcribeFeatures(List<float[]> windowFeatures, String language, String task, int maxNewTokens) {
         lock.readLock().lock();
         try {
             if (closed) throw new PipelineException(ErrorKind.ModelUnavailable, null, "Whisper model " + dir + " is shut down");
-            return transcribeOpen(windows, language, task, maxNewTokens);
+            return run(windowFeatures, language, task, maxNewTokens);
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    private List<Transcript> transcribeOpen(List<float[]> windows, String language, String task, int maxNewTokens) {
-        int b = windows.size();
+    private List<Transcript> run(List<float[]> windowFeatures, String language, String task, int maxNewTokens) {
+        int b = windowFeatures.size();
         int featureSize = config.melBins() * LogMel.FRAMES;
         float[] features = new float[b * featureSize];
-        for (int i = 0; i < b; i++) mel.compute(windows.get(i), features, i * featureSize);
+        for (int i = 0; i < b; i++) System.arraycopy(windowFeatures.get(i), 0, features, i * featureSize, featureSize);
         try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(features), new long[]{b, config.melBins(), LogMel.FRAMES});
              OrtSession.Result encoded = encoder.run(Map.of(encoderInput, input))) {
             return decode((OnnxTensor) encoded.get(0), b, language, task, maxNewTokens);
