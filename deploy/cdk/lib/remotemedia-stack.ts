@@ -1,0 +1,247 @@
+// The RemoteMedia worker fleet on ECS — the same architecture as deploy/terraform, as a CDK stack:
+// VPC across 2–3 AZs with NAT, an NLB on TCP 50051 (TLS when a certificate is given) with HTTP
+// health checks on 8080, Fargate workers on a FARGATE_SPOT/FARGATE mix with autoscaling, optional
+// GPU capacity (EC2 Auto Scaling group on the ECS GPU AMI), the manifests bucket, ECR, logs, the
+// API token secret and least-privilege IAM.
+import * as cdk from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+export interface RemoteMediaProps extends cdk.StackProps {
+  /** Name prefix of every resource. */
+  readonly name?: string;
+  /** Availability zones to spread subnets over (2 or 3). */
+  readonly azCount?: number;
+  /** CIDRs allowed to reach gRPC 50051 on the load balancer. */
+  readonly allowedCidrs?: string[];
+  /** Image tag in the ECR repository. */
+  readonly imageTag?: string;
+  /** Fargate task CPU units and memory (MiB). */
+  readonly cpu?: number;
+  readonly memoryMiB?: number;
+  /** Worker autoscaling bounds. */
+  readonly minCapacity?: number;
+  readonly maxCapacity?: number;
+  /** FARGATE_SPOT : FARGATE weights (70/30 by default; one on-demand task always). */
+  readonly spotWeight?: number;
+  readonly onDemandWeight?: number;
+  readonly cpuTargetPercent?: number;
+  readonly memoryTargetPercent?: number;
+  /** Scheduled scale-down / scale-up (cron(...) expressions); off when unset. */
+  readonly scaleDownCron?: string;
+  readonly scaleUpCron?: string;
+  readonly scheduledMinCapacity?: number;
+  /** GPU capacity: an Auto Scaling group on the ECS GPU-optimised AMI and a GPU service. */
+  readonly enableGpu?: boolean;
+  readonly gpuInstanceType?: string;
+  readonly gpuMinSize?: number;
+  readonly gpuMaxSize?: number;
+  readonly gpuDesiredCount?: number;
+  /** ACM certificate: the listener becomes TLS (ALPN HTTP/2) when set. */
+  readonly certificateArn?: string;
+  readonly logRetentionDays?: logs.RetentionDays;
+  /** ADOT collector sidecar sending traces to X-Ray. */
+  readonly enableXray?: boolean;
+}
+
+/** Instance families with NVIDIA GPUs that the ECS GPU AMI supports (as in the Terraform validation). */
+export const GPU_INSTANCE_PATTERN = /^(g4dn|g5|g6|g6e|p3|p4d|p5)\.[0-9]*x?large$|^(g4dn|g5|g6|g6e)\.metal$/;
+const METRICS_NAMESPACE = 'RemoteMedia';
+
+export class RemoteMediaStack extends cdk.Stack {
+  constructor(scope: Construct, id: string, props: RemoteMediaProps = {}) {
+    super(scope, id, props);
+    const name = props.name ?? 'remotemedia';
+    const azCount = props.azCount ?? 2;
+    if (azCount < 2 || azCount > 3) throw new Error(`azCount must be 2 or 3, got ${azCount}`);
+    const gpuInstanceType = props.gpuInstanceType ?? 'g4dn.xlarge';
+    if (!GPU_INSTANCE_PATTERN.test(gpuInstanceType)) {
+      throw new Error(`gpuInstanceType must be an NVIDIA GPU instance (g4dn, g5, g6, g6e, p3, p4d, p5), got ${gpuInstanceType}`);
+    }
+    const allowedCidrs = props.allowedCidrs ?? ['10.0.0.0/8'];
+    const minCapacity = props.minCapacity ?? 2;
+    const maxCapacity = props.maxCapacity ?? 10;
+    if (minCapacity < 1 || maxCapacity < minCapacity) throw new Error(`need 1 <= minCapacity <= maxCapacity, got ${minCapacity}..${maxCapacity}`);
+    const retention = props.logRetentionDays ?? logs.RetentionDays.ONE_MONTH;
+
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: azCount,
+      natGateways: azCount,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+    });
+
+    // Storage: manifests, images, logs, the API token.
+    const manifests = new s3.Bucket(this, 'Manifests', {
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: cdk.RemovalPolicy.RETAIN,
+    });
+    const repository = new ecr.Repository(this, 'Repository', { repositoryName: name, imageScanOnPush: true });
+    const workerLogs = new logs.LogGroup(this, 'WorkerLogs', { logGroupName: `/ecs/${name}/worker`, retention });
+    const token = new secretsmanager.Secret(this, 'ApiToken', {
+      secretName: `${name}/api-token`,
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+
+    // The app's own permissions: read manifests under pipelines/, metrics in its namespace, traces.
+    const taskRole = new iam.Role(this, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    taskRole.addToPolicy(new iam.PolicyStatement({ sid: 'ReadManifests', actions: ['s3:GetObject'], resources: [manifests.arnForObjects('pipelines/*')] }));
+    taskRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'PutMetrics', actions: ['cloudwatch:PutMetricData'], resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+    }));
+    if (props.enableXray) {
+      taskRole.addToPolicy(new iam.PolicyStatement({
+        sid: 'Traces', resources: ['*'],
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      }));
+    }
+
+    const cluster = new ecs.Cluster(this, 'Cluster', { vpc, clusterName: name, enableFargateCapacityProviders: true, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+
+    // Security groups: clients reach the NLB on 50051 from the allowed CIDRs only; the NLB reaches workers.
+    const nlbSg = new ec2.SecurityGroup(this, 'NlbSg', { vpc, description: 'RemoteMedia NLB: gRPC from allowed CIDRs', allowAllOutbound: true });
+    for (const cidr of allowedCidrs) nlbSg.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(50051), 'gRPC from allowed clients');
+    const workerSg = new ec2.SecurityGroup(this, 'WorkerSg', { vpc, description: 'RemoteMedia workers: only from the NLB', allowAllOutbound: true });
+    workerSg.addIngressRule(nlbSg, ec2.Port.tcp(50051), 'gRPC through the load balancer');
+    workerSg.addIngressRule(nlbSg, ec2.Port.tcp(8080), 'health checks from the load balancer');
+
+    const environment: Record<string, string> = {
+      QUARKUS_PROFILE: 'prod,gpu',
+      REMOTEMEDIA_TELEMETRY_CLOUDWATCH_ENABLED: 'true',
+      REMOTEMEDIA_TELEMETRY_CLOUDWATCH_REGION: this.region,
+      QUARKUS_OTEL_SDK_DISABLED: props.enableXray ? 'false' : 'true',
+      QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4317',
+      QUARKUS_OTEL_PROPAGATORS: 'tracecontext,baggage,xray',
+    };
+    const secrets = { REMOTEMEDIA_GRPC_AUTH_TOKENS: ecs.Secret.fromSecretsManager(token) };
+    const image = ecs.ContainerImage.fromEcrRepository(repository, props.imageTag ?? 'latest');
+    const healthCheck: ecs.HealthCheck = {
+      command: ['CMD-SHELL', 'curl -fsS http://localhost:8080/q/health/ready || exit 1'],
+      interval: cdk.Duration.seconds(15), timeout: cdk.Duration.seconds(3), retries: 3, startPeriod: cdk.Duration.seconds(60),
+    };
+    const addWorker = (task: ecs.TaskDefinition, prefix: string, extra: Partial<ecs.ContainerDefinitionOptions> = {}) => {
+      const c = task.addContainer('worker', {
+        image, environment, secrets, healthCheck, essential: true,
+        stopTimeout: cdk.Duration.seconds(30), // SIGTERM → NOT_SERVING, in-flight segments drain
+        logging: ecs.LogDrivers.awsLogs({ logGroup: workerLogs, streamPrefix: prefix }),
+        portMappings: [{ containerPort: 50051 }, { containerPort: 8080 }],
+        ...extra,
+      });
+      if (props.enableXray) {
+        task.addContainer('adot-collector', {
+          image: ecs.ContainerImage.fromRegistry('public.ecr.aws/aws-observability/aws-otel-collector:latest'),
+          essential: false, command: ['--config=/etc/ecs/ecs-default-config.yaml'],
+          logging: ecs.LogDrivers.awsLogs({ logGroup: workerLogs, streamPrefix: 'adot' }),
+        });
+      }
+      return c;
+    };
+
+    const workerTask = new ecs.FargateTaskDefinition(this, 'WorkerTask', {
+      family: `${name}-worker`, cpu: props.cpu ?? 2048, memoryLimitMiB: props.memoryMiB ?? 4096, taskRole,
+    });
+    addWorker(workerTask, 'worker');
+    const worker = new ecs.FargateService(this, 'Worker', {
+      cluster, taskDefinition: workerTask, serviceName: `${name}-worker`,
+      desiredCount: minCapacity,
+      securityGroups: [workerSg],
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      healthCheckGracePeriod: cdk.Duration.seconds(60),
+      circuitBreaker: { enable: true, rollback: true },
+      capacityProviderStrategies: [
+        { capacityProvider: 'FARGATE_SPOT', weight: props.spotWeight ?? 70 },
+        { capacityProvider: 'FARGATE', weight: props.onDemandWeight ?? 30, base: 1 },
+      ],
+    });
+
+    // NLB: TCP 50051 (TLS with ALPN h2 when a certificate is given); health checks are HTTP on 8080.
+    const nlb = new elbv2.NetworkLoadBalancer(this, 'Nlb', { vpc, internetFacing: true, crossZoneEnabled: true, securityGroups: [nlbSg] });
+    const targetGroup = new elbv2.NetworkTargetGroup(this, 'GrpcTargets', {
+      vpc, port: 50051, protocol: elbv2.Protocol.TCP, targetType: elbv2.TargetType.IP,
+      deregistrationDelay: cdk.Duration.seconds(30),
+      healthCheck: {
+        protocol: elbv2.Protocol.HTTP, port: '8080', path: '/q/health/ready',
+        interval: cdk.Duration.seconds(10), healthyThresholdCount: 2, unhealthyThresholdCount: 2,
+      },
+    });
+    nlb.addListener('Grpc', props.certificateArn
+      ? { port: 50051, protocol: elbv2.Protocol.TLS, certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
+          sslPolicy: elbv2.SslPolicy.TLS13_RES, alpnPolicy: elbv2.AlpnPolicy.HTTP2_ONLY, defaultTargetGroups: [targetGroup] }
+      : { port: 50051, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [targetGroup] });
+    targetGroup.addTarget(worker.loadBalancerTarget({ containerName: 'worker', containerPort: 50051 }));
+
+    const scaling = worker.autoScaleTaskCount({ minCapacity, maxCapacity });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.cpuTargetPercent ?? 70 });
+    scaling.scaleOnMemoryUtilization('Memory', { targetUtilizationPercent: props.memoryTargetPercent ?? 80 });
+    if (props.scaleDownCron) {
+      scaling.scaleOnSchedule('ScaleDown', {
+        schedule: appscaling.Schedule.expression(props.scaleDownCron),
+        minCapacity: props.scheduledMinCapacity ?? 1, maxCapacity,
+      });
+    }
+    if (props.scaleUpCron) {
+      scaling.scaleOnSchedule('ScaleUp', { schedule: appscaling.Schedule.expression(props.scaleUpCron), minCapacity, maxCapacity });
+    }
+
+    if (props.enableGpu) {
+      const gpuLogs = new logs.LogGroup(this, 'GpuLogs', { logGroupName: `/ecs/${name}/gpu`, retention });
+      // a launch template (launch configurations are retired for new accounts) on the ECS GPU-optimised AMI
+      const instanceRole = new iam.Role(this, 'GpuInstanceRole', {
+        assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonEC2ContainerServiceforEC2Role')],
+      });
+      const launchTemplate = new ec2.LaunchTemplate(this, 'GpuLaunchTemplate', {
+        instanceType: new ec2.InstanceType(gpuInstanceType),
+        machineImage: ecs.EcsOptimizedImage.amazonLinux2(ecs.AmiHardwareType.GPU),
+        role: instanceRole, securityGroup: workerSg, requireImdsv2: true,
+        userData: ec2.UserData.forLinux(),
+      });
+      const asg = new autoscaling.AutoScalingGroup(this, 'GpuAsg', {
+        vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, launchTemplate,
+        minCapacity: props.gpuMinSize ?? 0, maxCapacity: props.gpuMaxSize ?? 2,
+      });
+      const gpuCapacity = new ecs.AsgCapacityProvider(this, 'GpuCapacity', {
+        autoScalingGroup: asg, enableManagedTerminationProtection: false, capacityProviderName: `${name}-gpu`,
+      });
+      cluster.addAsgCapacityProvider(gpuCapacity);
+      const gpuTask = new ecs.Ec2TaskDefinition(this, 'GpuTask', { family: `${name}-gpu`, networkMode: ecs.NetworkMode.AWS_VPC, taskRole });
+      addWorker(gpuTask, 'gpu', {
+        gpuCount: 1, memoryReservationMiB: 8192,
+        logging: ecs.LogDrivers.awsLogs({ logGroup: gpuLogs, streamPrefix: 'gpu' }),
+      });
+      const gpuService = new ecs.Ec2Service(this, 'Gpu', {
+        cluster, taskDefinition: gpuTask, serviceName: `${name}-gpu`,
+        desiredCount: props.gpuDesiredCount ?? 1, securityGroups: [workerSg],
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        capacityProviderStrategies: [{ capacityProvider: gpuCapacity.capacityProviderName, weight: 1 }],
+        circuitBreaker: { enable: true, rollback: true },
+      });
+      targetGroup.addTarget(gpuService.loadBalancerTarget({ containerName: 'worker', containerPort: 50051 }));
+    }
+
+    new cdk.CfnOutput(this, 'LoadBalancerEndpoint', { value: `${nlb.loadBalancerDnsName}:50051` });
+    new cdk.CfnOutput(this, 'ManifestBucket', { value: manifests.bucketName });
+    new cdk.CfnOutput(this, 'EcrRepositoryUrl', { value: repository.repositoryUri });
+    new cdk.CfnOutput(this, 'ApiTokenSecretArn', { value: token.secretArn });
+    new cdk.CfnOutput(this, 'ExampleNodeConfig', {
+      value: cdk.Fn.join('', ['{"id":"remote","node_type":"RemotePipelineNode","params":{"endpoint":"', nlb.loadBalancerDnsName,
+        ':50051","manifest_url":"s3://', manifests.bucketName, '/pipelines/whisper-stt.json","auth_token":"${REMOTEMEDIA_API_TOKEN}"',
+        props.certificateArn ? ',"tls":{"enabled":true}' : '', '}}']),
+    });
+  }
+}
