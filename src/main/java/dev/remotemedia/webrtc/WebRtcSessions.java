@@ -41,6 +41,7 @@ public class WebRtcSessions {
     private final PeerFactory factory = new PeerFactory();
     private final Map<String, WebRtcSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService timers;
 
     /** Thrown when max-sessions is reached: 503 with Retry-After. */
@@ -64,6 +65,11 @@ public class WebRtcSessions {
 
     /** Creates a session for an offer; the future's answer SDP is ready when ICE gathering is done. */
     public WebRtcSession open(Manifest manifest) {
+        long limit = config.recycleAfterSessions();
+        if (limit > 0 && opened.incrementAndGet() > limit) {
+            throw new CapacityException("this instance is recycling after " + limit + " sessions (remotemedia.webrtc.recycle-after-sessions); "
+                    + "it stops once its " + sessions.size() + " open sessions end — connect to another instance");
+        }
         if (admitted.incrementAndGet() > config.maxSessions()) {
             admitted.decrementAndGet();
             throw new CapacityException(config.maxSessions() + " sessions are open (remotemedia.webrtc.max-sessions)");
@@ -88,6 +94,16 @@ public class WebRtcSessions {
 
     public int count() {
         return sessions.size();
+    }
+
+    /** Sessions admitted since start (refused ones excluded once recycling). */
+    public long opened() {
+        return Math.min(opened.get(), config.recycleAfterSessions() > 0 ? config.recycleAfterSessions() : Long.MAX_VALUE);
+    }
+
+    /** True once recycle-after-sessions is reached: no new sessions. */
+    public boolean recycling() {
+        return config.recycleAfterSessions() > 0 && opened.get() >= config.recycleAfterSessions();
     }
 
     RTCConfiguration rtcConfiguration() {
