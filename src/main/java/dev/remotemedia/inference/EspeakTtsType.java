@@ -8,7 +8,6 @@ import dev.remotemedia.pipeline.AudioFrame;
 import dev.remotemedia.pipeline.ErrorKind;
 import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.FrameKind;
-import dev.remotemedia.pipeline.FrameNode;
 import dev.remotemedia.pipeline.Node;
 import dev.remotemedia.pipeline.NodeContext;
 import dev.remotemedia.pipeline.NodeType;
@@ -55,17 +54,9 @@ public final class EspeakTtsType implements NodeType {
         int speed = p.integer("speed_wpm");
         long timeout = p.longValue("timeout_ms");
         int maxChars = p.integer("max_chars");
-        return new FrameNode(context) {
-            @Override protected Set<FrameKind> consumes() { return Set.of(FrameKind.TEXT); }
-
+        return new TextToSpeechNode(context, maxChars) {
             @Override
-            protected void onFrame(Frame frame, Consumer<Frame> out) {
-                TextFrame t = (TextFrame) frame;
-                if (t.text().isBlank()) return;
-                if (t.text().length() > maxChars) {
-                    throw new PipelineException(ErrorKind.InvalidInput, context.nodeId(), "text of " + t.text().length()
-                            + " characters is longer than max_chars " + maxChars);
-                }
+            protected void speak(TextFrame t, Consumer<Frame> out) {
                 long t0 = System.nanoTime();
                 Wav.Audio audio = synthesize(binary, voice, speed, timeout, t.text(), context.nodeId());
                 Telemetry.modelInference("espeak-ng", Duration.ofNanos(System.nanoTime() - t0));

@@ -5,12 +5,10 @@ import dev.remotemedia.manifest.ParamSchema;
 import dev.remotemedia.manifest.ParamSpec;
 import dev.remotemedia.manifest.Params;
 import dev.remotemedia.pipeline.AudioFrame;
-import dev.remotemedia.pipeline.ErrorKind;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.FrameKind;
-import dev.remotemedia.pipeline.FrameNode;
 import dev.remotemedia.pipeline.Node;
 import dev.remotemedia.pipeline.NodeContext;
 import dev.remotemedia.pipeline.NodeType;
@@ -71,16 +69,9 @@ public final class KokoroTtsType implements NodeType {
         float speed = (float) p.number("speed");
         int rate = p.integer("sample_rate");
         int maxChars = p.integer("max_chars");
-        return new FrameNode(context) {
-            @Override protected Set<FrameKind> consumes() { return Set.of(FrameKind.TEXT); }
-
+        return new TextToSpeechNode(context, maxChars) {
             @Override
-            protected void onFrame(Frame frame, Consumer<Frame> out) {
-                TextFrame t = (TextFrame) frame;
-                if (t.text().isBlank()) return;
-                if (t.text().length() > maxChars) {
-                    throw new PipelineException(ErrorKind.InvalidInput, context.nodeId(), "text of " + t.text().length() + " characters is longer than max_chars " + maxChars);
-                }
+            protected void speak(TextFrame t, Consumer<Frame> out) {
                 long t0 = System.nanoTime();
                 long firstAudioNanos = -1;
                 long samplesOut = 0;
