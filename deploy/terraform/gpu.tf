@@ -85,6 +85,15 @@ resource "aws_ecs_capacity_provider" "gpu" {
   }
 }
 
+locals {
+  # models: fetched on first start into the instance's cache, warmed before gRPC health says SERVING
+  gpu_environment = concat(local.worker_environment, [
+    { name = "REMOTEMEDIA_MODELS_AUTO_PULL", value = "true" },
+    { name = "REMOTEMEDIA_MODELS_DEVICE", value = "cuda" },
+    { name = "REMOTEMEDIA_GRPC_WARMUP_PIPELINES", value = "whisper-stt" },
+  ])
+}
+
 resource "aws_ecs_task_definition" "gpu" {
   count                    = var.enable_gpu ? 1 : 0
   family                   = "${var.name}-gpu"
@@ -99,7 +108,7 @@ resource "aws_ecs_task_definition" "gpu" {
     image                = "${local.image}-gpu"
     essential            = true
     portMappings         = [{ containerPort = 50051, protocol = "tcp" }, { containerPort = 8080, protocol = "tcp" }]
-    environment          = local.worker_environment
+    environment          = local.gpu_environment
     secrets              = local.worker_secrets
     stopTimeout          = 30
     resourceRequirements = [{ type = "GPU", value = "1" }]

@@ -222,6 +222,9 @@ export class RemoteMediaStack extends cdk.Stack {
       const gpuTask = new ecs.Ec2TaskDefinition(this, 'GpuTask', { family: `${name}-gpu`, networkMode: ecs.NetworkMode.AWS_VPC, taskRole });
       addWorker(gpuTask, 'gpu', {
         gpuCount: 1, memoryReservationMiB: 8192,
+        // models: fetched on first start, warmed before gRPC health says SERVING
+        environment: { ...environment, REMOTEMEDIA_MODELS_AUTO_PULL: 'true', REMOTEMEDIA_MODELS_DEVICE: 'cuda', REMOTEMEDIA_GRPC_WARMUP_PIPELINES: 'whisper-stt' },
+        healthCheck: { ...healthCheck, startPeriod: cdk.Duration.seconds(300) },
         logging: ecs.LogDrivers.awsLogs({ logGroup: gpuLogs, streamPrefix: 'gpu' }),
       });
       const gpuService = new ecs.Ec2Service(this, 'Gpu', {
