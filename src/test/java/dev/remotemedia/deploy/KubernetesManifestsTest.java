@@ -66,7 +66,10 @@ class KubernetesManifestsTest {
         assertEquals(50051, c.at("/readinessProbe/grpc/port").asInt());
         assertEquals(50051, c.at("/livenessProbe/grpc/port").asInt());
         assertTrue(c.at("/lifecycle/preStop/exec/command").toString().contains("sleep"));
-        assertEquals("remotemedia-api-token", c.at("/env/2/valueFrom/secretKeyRef/name").asText());
+        JsonNode token = null;
+        for (JsonNode e : c.path("env")) if (e.path("name").asText().equals("REMOTEMEDIA_GRPC_AUTH_TOKENS")) token = e;
+        assertEquals("remotemedia-api-token", token == null ? null : token.at("/valueFrom/secretKeyRef/name").asText());
+        assertTrue(c.path("volumeMounts").toString().contains("/models"), "a model cache volume");
         JsonNode hpa = kind("HorizontalPodAutoscaler");
         assertEquals(2, hpa.at("/spec/minReplicas").asInt());
         assertEquals(10, hpa.at("/spec/maxReplicas").asInt());
