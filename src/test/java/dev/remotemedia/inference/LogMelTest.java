@@ -10,6 +10,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Whisper's front end against values computed here independently (a direct DFT, the mel formulas written out). */
 class LogMelTest {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {80, 128})
+    void featuresEqualHuggingFacesWhisperFeatureExtractor(int bins) throws Exception {
+        // reference values written by src/test/resources/whisper-reference/make_reference.py (transformers 5.18, numpy)
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                getClass().getResourceAsStream("/whisper-reference/features-" + bins + ".json"));
+        float[] audio;
+        try (var in = getClass().getResourceAsStream("/whisper-reference/speech.wav")) {
+            java.nio.file.Path wav = java.nio.file.Files.createTempFile("speech", ".wav");
+            java.nio.file.Files.write(wav, in.readAllBytes());
+            audio = dev.remotemedia.audio.Wav.read(wav).mono();
+            java.nio.file.Files.delete(wav);
+        }
+        float[] out = new float[bins * LogMel.FRAMES];
+        new LogMel(bins).compute(audio, out, 0);
+        double worst = 0;
+        var frames = root.path("frames");
+        for (int i = 0; i < frames.size(); i++) {
+            int f = frames.get(i).asInt();
+            for (int m = 0; m < bins; m++) {
+                double expected = root.path("values").get(i).get(m).asDouble();
+                worst = Math.max(worst, Math.abs(expected - out[m * LogMel.FRAMES + f]));
+                assertEquals(expected, out[m * LogMel.FRAMES + f], 2e-4, "bins " + bins + " frame " + f + " mel " + m);
+            }
+        }
+        System.out.printf("log-mel %d bins: largest difference from transformers %.2e%n", bins, worst);
+    }
+
     @Test
     void fftEqualsADirectDft() {
         Random r = new Random(7);
