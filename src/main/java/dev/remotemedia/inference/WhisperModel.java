@@ -33,8 +33,10 @@ public final class WhisperModel implements AutoCloseable {
     public static final List<String> FILES = List.of("onnx/encoder_model.onnx", "onnx/decoder_model_merged.onnx", "tokenizer.json",
             "config.json", "generation_config.json");
 
-    /** One decoded window. */
-    public record Transcript(String text, String language, double avgLogprob, double noSpeechProb, int tokens) {}
+    /** One decoded window; {@code tokenIds} are the generated ids before end-of-text. */
+    public record Transcript(String text, String language, double avgLogprob, double noSpeechProb, List<Integer> tokenIds) {
+        public int tokens() { return tokenIds.size(); }
+    }
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final Path dir;
@@ -46,6 +48,7 @@ public final class WhisperModel implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final String encoderInput;
     private final boolean hasCacheSwitch;
+    private final java.util.Set<String> decoderInputs;
     private final int layers;
     private final int heads;
     private final int headDim;
@@ -68,6 +71,7 @@ public final class WhisperModel implements AutoCloseable {
             this.encoderInput = encoder.getInputNames().iterator().next();
             Map<String, NodeInfo> inputs = decoder.getInputInfo();
             this.hasCacheSwitch = inputs.containsKey("use_cache_branch");
+            this.decoderInputs = java.util.Set.copyOf(inputs.keySet());
             int n = 0;
             while (inputs.containsKey("past_key_values." + n + ".decoder.key")) n++;
             if (n == 0 || !inputs.containsKey("input_ids") || !inputs.containsKey("encoder_hidden_states")) {
@@ -215,7 +219,7 @@ public final class WhisperModel implements AutoCloseable {
             List<Integer> ids = generated.get(i);
             long[] text = ids.stream().filter(t -> t < config.eot()).mapToLong(Integer::longValue).toArray();
             String decoded = tokenizer.decode(text, true).trim();
-            out.add(new Transcript(decoded, langs[i], sumLogprob[i] / (ids.size() + 1), noSpeech[i], ids.size()));
+            out.add(new Transcript(decoded, langs[i], sumLogprob[i] / (ids.size() + 1), noSpeech[i], List.copyOf(ids)));
         }
         return out;
     }
@@ -253,6 +257,7 @@ public final class WhisperModel implements AutoCloseable {
             for (int l = 0; l < layers; l++) {
                 for (String part : new String[]{"decoder.key", "decoder.value", "encoder.key", "encoder.value"}) {
                     String name = "past_key_values." + l + "." + part;
+                    if (!decoderInputs.contains(name)) continue; // some exports drop inputs a branch never reads
                     if (kv == null) {
                         OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[]{b, heads, 0, headDim});
                         owned.add(empty);
