@@ -46,6 +46,17 @@ public final class WhipClient implements AutoCloseable {
     private final CompletableFuture<Void> gathered = new CompletableFuture<>();
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private volatile Consumer<String> listener = l -> { };
+    private final java.util.concurrent.atomic.AtomicLong audibleMs = new java.util.concurrent.atomic.AtomicLong();
+    // the server's audio track (TTS): counts 10 ms frames that are not silence (RMS above -50 dBFS)
+    private final dev.onvoid.webrtc.media.audio.AudioTrackSink speaker = (data, bits, rate, channels, frames) -> {
+        if (bits != 16 || frames == 0) return;
+        double sum = 0;
+        for (int i = 0; i + 1 < data.length; i += 2) {
+            double v = (short) ((data[i] & 0xff) | (data[i + 1] << 8)) / 32768.0;
+            sum += v * v;
+        }
+        if (Math.sqrt(sum / (data.length / 2)) > 0.00316) audibleMs.addAndGet(frames * 1000L / rate);
+    };
     private String location;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -67,6 +78,11 @@ public final class WhipClient implements AutoCloseable {
             public void onConnectionChange(RTCPeerConnectionState state) {
                 if (state == RTCPeerConnectionState.CONNECTED) connected.complete(null);
                 if (state == RTCPeerConnectionState.FAILED) connected.completeExceptionally(new IllegalStateException("ICE failed"));
+            }
+
+            @Override
+            public void onTrack(dev.onvoid.webrtc.RTCRtpTransceiver transceiver) {
+                if (transceiver.getReceiver().getTrack() instanceof AudioTrack remote) remote.addSink(speaker);
             }
         });
         AudioTrack track = factory.createAudioTrack("mic", source);
@@ -133,6 +149,9 @@ public final class WhipClient implements AutoCloseable {
     }
 
     public List<String> events() { return lines; }
+
+    /** Milliseconds of non-silent audio received on the server's track so far (what a browser would play). */
+    public long audibleMs() { return audibleMs.get(); }
 
     public String location() { return location; }
 

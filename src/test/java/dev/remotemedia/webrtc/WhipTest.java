@@ -70,6 +70,7 @@ class WhipTest {
             assertEquals(3, results.size(), "one remote result per phrase: " + client.events());
             for (int i = 0; i < 3; i++) assertEquals(i + 1, results.get(i).segment());
             assertEquals(3, events(client, "latency").size());
+            assertEquals(0, client.audibleMs(), "no TTS in this pipeline: the server's track stays silent");
             assertEquals(200, client.delete());
         }
         long deadline = System.currentTimeMillis() + 5000;
