@@ -22,6 +22,7 @@ public final class PipelineSession implements AutoCloseable {
     private final Map<String, Node> nodes;
     private final Executor worker;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
 
     PipelineSession(String id, PipelineGraph graph, Map<String, Node> nodes, Executor worker) {
         this.id = id;
@@ -32,13 +33,16 @@ public final class PipelineSession implements AutoCloseable {
 
     public String id() { return id; }
 
+    /** Input frames that have reached the worker pool so far: a transport compares it with what it pushed to see the backlog. */
+    public long delivered() { return delivered.get(); }
+
     /**
      * Wires the graph over {@code input} and returns the session output: every node's events plus
      * the non-event frames of sink nodes. Subscribe once; the nodes close when the output terminates.
      */
     public Multi<Frame> run(Multi<Frame> input) {
         List<String> sources = graph.sources();
-        Multi<Frame> in = input.emitOn(worker);
+        Multi<Frame> in = input.emitOn(worker).onItem().invoke(f -> delivered.incrementAndGet());
         Multi<Frame> shared = sources.size() > 1 ? in.broadcast().toAtLeast(sources.size()) : in;
 
         Map<String, Multi<Frame>> outputs = new HashMap<>();

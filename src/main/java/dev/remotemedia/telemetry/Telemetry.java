@@ -73,6 +73,12 @@ public final class Telemetry {
                 .register(registry());
     }
 
+    /** remotemedia_frames_dropped_total{transport,reason}: audio shed because the pipeline fell behind (10 ms frames) */
+    public static Counter framesDroppedCounter(String transport, String reason) {
+        return Counter.builder("remotemedia.frames.dropped").tag("transport", transport).tag("reason", reason)
+                .description("Audio frames dropped at the input (10 ms each for WebRTC)").register(registry());
+    }
+
     /** remotemedia_vad_windows_total */
     public static Counter vadWindows() {
         return Counter.builder("remotemedia.vad.windows").description("Silero VAD windows scored").register(registry());

@@ -64,6 +64,10 @@ public interface WebRtcConfig {
     @WithDefault("3000")
     int maxQueuedOutputFrames();
 
+    /** Audio a session may have waiting for its pipeline; beyond it input is dropped with one error event (0 = unbounded). */
+    @WithDefault("2000")
+    long maxPendingInputMs();
+
     /**
      * After this many sessions since start: new WHIP sessions get 503, readiness goes DOWN, and once
      * the open sessions have ended liveness goes DOWN, so the orchestrator replaces the instance

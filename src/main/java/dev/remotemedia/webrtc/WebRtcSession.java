@@ -23,6 +23,7 @@ import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import dev.remotemedia.audio.Pcm;
 import dev.remotemedia.audio.Resampler;
 import dev.remotemedia.pipeline.AudioFrame;
+import dev.remotemedia.pipeline.ErrorKind;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
@@ -76,10 +77,18 @@ final class WebRtcSession {
     private Resampler outResampler;
     private int outRate;
     private final Runnable onClosed;
+    private final PipelineSession pipeline;
+    private final long maxPendingInputMs;
+    private final InputGate gate;
     private final io.micrometer.core.instrument.Counter framesIn = Telemetry.framesInCounter("webrtc"); // looked up once, not per frame
+    private final io.micrometer.core.instrument.Counter framesDropped = Telemetry.framesDroppedCounter("webrtc", "overload");
 
-    WebRtcSession(String id, PeerFactory factory, RTCConfiguration config, PipelineSession pipeline, int maxOutgoing, Runnable onClosed) {
+    WebRtcSession(String id, PeerFactory factory, RTCConfiguration config, PipelineSession pipeline, int maxOutgoing,
+                  long maxPendingInputMs, Runnable onClosed) {
         this.id = id;
+        this.pipeline = pipeline;
+        this.maxPendingInputMs = maxPendingInputMs;
+        this.gate = new InputGate(maxPendingInputMs / (BATCH * 10));
         this.maxOutgoing = maxOutgoing;
         this.onClosed = onClosed;
         this.pc = factory.get().createPeerConnection(config, new Observer()); // loads the native library first
@@ -180,12 +189,22 @@ final class WebRtcSession {
 
     private void flushBatch() {
         if (batched == 0) return;
-        float[] frame = java.util.Arrays.copyOf(batch, batched);
         long t = samplesIn * 1000 / RATE;
+        long frameMs = batched * 1000L / RATE;
         samplesIn += batched;
+        int n = batched;
         batched = 0;
-        input.onNext(new AudioFrame(frame, RATE, 1, t));
-        framesIn.increment(frame.length / 480.0);
+        framesIn.increment(n / 480.0);
+        switch (gate.offer(frameMs, pipeline.delivered())) {
+            case ADMIT -> input.onNext(new AudioFrame(java.util.Arrays.copyOf(batch, n), RATE, 1, t));
+            case DROP -> framesDropped.increment(n / 480.0);
+            case DROP_AND_NOTIFY -> {
+                framesDropped.increment(n / 480.0);
+                send(Events.toLine(Events.error(ErrorKind.CapacityExceeded, null, "this server is overloaded: audio is being dropped ("
+                        + gate.droppedMs() + " ms so far) until it catches up; expect missed speech", t, 0)));
+                LogContext.run(id, 0, () -> LOG.warnf("session %s: pipeline %d ms behind, shedding input audio", id, maxPendingInputMs));
+            }
+        }
     }
 
     private void onOutput(Frame frame) {

@@ -77,7 +77,8 @@ public class WebRtcSessions {
         String id = UUID.randomUUID().toString();
         try {
             var pipeline = engine.open(manifest, id);
-            WebRtcSession s = new WebRtcSession(id, factory, rtcConfiguration(), pipeline, config.maxQueuedOutputFrames(), () -> {
+            WebRtcSession s = new WebRtcSession(id, factory, rtcConfiguration(), pipeline, config.maxQueuedOutputFrames(),
+                    config.maxPendingInputMs(), () -> {
                 if (sessions.remove(id) != null) admitted.decrementAndGet();
             });
             sessions.put(id, s);
