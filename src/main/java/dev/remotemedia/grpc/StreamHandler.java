@@ -212,7 +212,8 @@ public final class StreamHandler {
                 .setCapacity(Capacity.newBuilder().setMaxStreams(limits.maxStreams()).setActiveStreams(activeStreams.get()));
         engine.registry().all().forEach(t -> b.addNodeTypes(NodeTypeInfo.newBuilder().setName(t.name())
                 .setDescription(t.description()).setParams(FrameCodec.struct(NodeTypeJson.schema(t.params())))));
-        b.addAllLoadedModels(engine.shared().keys());
+        // models only (shared services also hold endpoint pools, batchers and the model store)
+        b.addAllLoadedModels(engine.shared().keys().stream().filter(k -> k.matches("(silero|whisper|kokoro):.*")).toList());
         return b.build();
     }
 
