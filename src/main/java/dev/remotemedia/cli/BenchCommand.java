@@ -46,6 +46,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--segments", defaultValue = "32", description = "stt: segments (tts: sentences) to time (default: ${DEFAULT-VALUE}).")
     int segments;
 
+    @Option(names = "--max-new-tokens", defaultValue = "224", description = "stt: tokens decoded per window at most (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
     @Option(names = "--batch", defaultValue = "8", description = "stt: largest batch for the throughput run (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -60,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
         switch (what) {
             case "vad" -> VadBenchmark.run(spec.commandLine().getOut(), input, seconds, sessions, liveSeconds);
             case "remote" -> RemoteBenchmark.run(spec.commandLine().getOut(), rounds, segmentSeconds);
-            case "stt" -> InferenceBenchmark.stt(spec.commandLine().getOut(), requireModel(), device, segments, segmentSeconds, batch);
+            case "stt" -> InferenceBenchmark.stt(spec.commandLine().getOut(), requireModel(), device, segments, segmentSeconds, batch, maxNewTokens);
             case "tts" -> InferenceBenchmark.tts(spec.commandLine().getOut(), requireModel(), device, segments);
             default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; available: vad, remote, stt, tts");
         }

@@ -19,13 +19,14 @@ import java.util.concurrent.CompletableFuture;
 public final class InferenceBenchmark {
     private InferenceBenchmark() {}
 
-    public static void stt(PrintWriter out, Path dir, String device, int segments, double segmentSeconds, int batch) {
+    public static void stt(PrintWriter out, Path dir, String device, int segments, double segmentSeconds, int batch, int maxNewTokens) {
         WhisperModel model = WhisperModel.load(dir, device, 0);
         try {
             List<float[]> windows = new ArrayList<>();
             Random r = new Random(11);
             for (int i = 0; i < segments; i++) windows.add(speechLike(r, segmentSeconds));
-            out.printf("model: %s on %s; %d segments of %.1f s; cores: %d%n", dir, model.device(), segments, segmentSeconds, ProcessStats.cores());
+            out.printf("model: %s on %s; %d segments of %.1f s, up to %d tokens each; cores: %d%n", dir, model.device(), segments,
+                    segmentSeconds, maxNewTokens, ProcessStats.cores());
 
             LogMel mel = new LogMel(model.multilingual() ? 128 : 80);
             float[] features = new float[mel.melBins() * LogMel.FRAMES];
@@ -39,7 +40,7 @@ public final class InferenceBenchmark {
             long t1 = System.nanoTime();
             for (int i = 0; i < segments; i++) {
                 long t0 = System.nanoTime();
-                model.transcribe(List.of(windows.get(i)), "en", "transcribe", 224);
+                model.transcribe(List.of(windows.get(i)), "en", "transcribe", maxNewTokens);
                 one[i] = System.nanoTime() - t0;
             }
             double seqSeconds = (System.nanoTime() - t1) / 1e9;
@@ -51,7 +52,7 @@ public final class InferenceBenchmark {
                 long t2 = System.nanoTime();
                 // one submitter per segment, as concurrent streams would be (their front ends run in parallel)
                 List<CompletableFuture<WhisperBatcher.Result>> all = windows.stream()
-                        .map(w -> CompletableFuture.supplyAsync(() -> batcher.submit(w, "en", "transcribe", 224), streams).thenCompose(f -> f))
+                        .map(w -> CompletableFuture.supplyAsync(() -> batcher.submit(w, "en", "transcribe", maxNewTokens), streams).thenCompose(f -> f))
                         .toList();
                 int largest = 0;
                 for (var f : all) largest = Math.max(largest, f.join().batchSize());

@@ -66,8 +66,7 @@ public final class WhisperModel implements AutoCloseable {
         this.decoder = dec.session();
         this.device = dec.device();
         try {
-            System.setProperty("ai.djl.offline", "true"); // DJL must never reach for the network (notes/models.md)
-            this.tokenizer = HuggingFaceTokenizer.newInstance(dir.resolve("tokenizer.json"));
+            this.tokenizer = Tokenizers.open(dir.resolve("tokenizer.json"));
             this.encoderInput = encoder.getInputNames().iterator().next();
             Map<String, NodeInfo> inputs = decoder.getInputInfo();
             this.hasCacheSwitch = inputs.containsKey("use_cache_branch");
