@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * Quarkus test app beside plain tests — get a private copy that is deleted when the JVM exits.
  */
 final class Tokenizers {
-    private static final String OWNER = "remotemedia.djl-tokenizers.loader";
+    // not under remotemedia.*: Quarkus rejects unknown properties below a mapped prefix
+    private static final String OWNER = "dev.remotemedia.internal.djl-tokenizers-loader";
     private static volatile boolean loaded;
 
     private Tokenizers() {}
