@@ -32,6 +32,7 @@ final class Tokenizers {
         synchronized (System.getProperties()) { // one monitor for every class loader in the JVM
             if (loaded) return;
             System.setProperty("ai.djl.offline", "true"); // never reach for the network (notes/models.md)
+            System.setProperty("OPT_OUT_TRACKING", "true"); // and send no usage telemetry
             String me = Integer.toHexString(System.identityHashCode(Tokenizers.class.getClassLoader()));
             String owner = System.getProperty(OWNER);
             boolean userDir = System.getProperty("ENGINE_CACHE_DIR") != null || System.getenv("ENGINE_CACHE_DIR") != null;
