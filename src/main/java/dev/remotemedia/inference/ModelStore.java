@@ -162,9 +162,17 @@ public final class ModelStore {
                 jvmLock.unlock();
             }
         } catch (IOException e) {
-            throw unavailable("could not fetch " + ref + " from " + base + ": " + e.getMessage()
+            throw unavailable("could not fetch " + ref + " from " + base + ": " + describe(e)
                     + " (an interrupted download resumes on the next pull)");
         }
+    }
+
+    /** The I/O failure in words: the JDK's messages for the common cases are just a host name or "Connection refused". */
+    private static String describe(IOException e) {
+        if (e instanceof java.net.UnknownHostException) return "unknown host " + e.getMessage() + " (no network or DNS here?)";
+        if (e instanceof java.net.ConnectException) return "cannot connect (" + e.getMessage() + ")";
+        if (e instanceof java.net.SocketTimeoutException) return "the server stopped answering (" + e.getMessage() + ")";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Downloads one file via its .part file, resuming, and returns its sha256 (checked when known). */
