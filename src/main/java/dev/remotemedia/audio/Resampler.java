@@ -16,7 +16,9 @@ public final class Resampler {
     private final int up;     // L
     private final int down;   // M
     private final int half;   // taps each side, in input samples
-    private final float[][] phases; // [L][2*half]
+    private final float[][] phases; // [L][2*half], shared per ratio
+    // filter design costs thousands of Bessel evaluations (44.1→16 kHz: 160 phases); sessions and segments reuse it
+    private static final java.util.concurrent.ConcurrentHashMap<Long, float[][]> FILTERS = new java.util.concurrent.ConcurrentHashMap<>();
     private float[] buffer = new float[4096];
     private long bufferStart;  // absolute input index of buffer[0]
     private int bufferLength;
@@ -28,10 +30,15 @@ public final class Resampler {
         int g = gcd(inputRate, outputRate);
         this.up = outputRate / g;
         this.down = inputRate / g;
+        this.half = (int) Math.ceil(ZERO_CROSSINGS / Math.min(1.0, (double) up / down));
+        this.phases = FILTERS.computeIfAbsent(((long) up << 32) | down, k -> design(up, down, half));
+    }
+
+    /** The polyphase Kaiser-windowed sinc for L/M; read-only once made, so every resampler of that ratio shares it. */
+    private static float[][] design(int up, int down, int half) {
         double ratio = (double) up / down;
         double cutoff = 0.5 * Math.min(1.0, ratio) * ROLLOFF; // cycles per input sample
-        this.half = (int) Math.ceil(ZERO_CROSSINGS / Math.min(1.0, ratio));
-        this.phases = new float[up][2 * half];
+        float[][] phases = new float[up][2 * half];
         double i0Beta = besselI0(KAISER_BETA);
         for (int p = 0; p < up; p++) {
             double frac = (double) p / up;
@@ -46,6 +53,7 @@ public final class Resampler {
             }
             for (int k = 0; k < 2 * half; k++) phases[p][k] /= (float) sum; // unity DC gain per phase
         }
+        return phases;
     }
 
     public boolean isIdentity() { return up == down; }

@@ -1,7 +1,7 @@
 package dev.remotemedia.vad;
 
 import dev.remotemedia.audio.Pcm;
-import dev.remotemedia.audio.Resampler;
+import dev.remotemedia.audio.RateConverter;
 import dev.remotemedia.pipeline.AudioFrame;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
@@ -37,8 +37,7 @@ final class SileroVadNode implements Node {
     private final boolean emitProbabilities;
     private final long stallMs;
 
-    private Resampler resampler;
-    private int resamplerInputRate;
+    private final RateConverter converter;
     private float[] pending = new float[2048]; // VAD-rate samples not yet scored
     private int pendingLength;
     private float[] history = new float[16000];  // VAD-rate audio kept for segments, from historyStart
@@ -55,6 +54,7 @@ final class SileroVadNode implements Node {
                   boolean emitProbabilities, long stallMs) {
         this.context = context;
         this.rate = settings.sampleRate();
+        this.converter = new RateConverter(rate);
         this.stream = model.newStream(rate);
         this.emitAudio = emitAudio;
         this.emitProbabilities = emitProbabilities;
@@ -103,15 +103,7 @@ final class SileroVadNode implements Node {
 
     private void audio(AudioFrame a) {
         if (originMs < 0) originMs = a.tMs();
-        float[] mono = Pcm.toMono(a.samples(), a.channels());
-        if (a.sampleRate() != rate) {
-            if (resampler == null || resamplerInputRate != a.sampleRate()) {
-                resampler = new Resampler(a.sampleRate(), rate);
-                resamplerInputRate = a.sampleRate();
-            }
-            mono = resampler.process(mono);
-        }
-        append(mono);
+        append(converter.process(Pcm.toMono(a.samples(), a.channels()), a.sampleRate()));
         int window = stream.windowSize();
         int offset = 0;
         while (pendingLength - offset >= window) {

@@ -21,7 +21,7 @@ import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrackSink;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import dev.remotemedia.audio.Pcm;
-import dev.remotemedia.audio.Resampler;
+import dev.remotemedia.audio.RateConverter;
 import dev.remotemedia.pipeline.AudioFrame;
 import dev.remotemedia.pipeline.ErrorKind;
 import dev.remotemedia.pipeline.EventFrame;
@@ -72,10 +72,8 @@ final class WebRtcSession {
     private float[] batch = new float[480 * BATCH];
     private int batched;
     private long samplesIn;
-    private Resampler inResampler;
-    private int inRate;
-    private Resampler outResampler;
-    private int outRate;
+    private final RateConverter inConverter = new RateConverter(RATE);
+    private final RateConverter outConverter = new RateConverter(RATE);
     private final Runnable onClosed;
     private final PipelineSession pipeline;
     private final long maxPendingInputMs;
@@ -167,13 +165,7 @@ final class WebRtcSession {
         }
         float[] samples = Pcm.toMono(Pcm.fromPcm16(data, 0, frames * channels * 2), channels);
         synchronized (this) {
-            if (sampleRate != RATE) { // any other rate: one resampler per session, so the filter state carries over
-                if (inResampler == null || inRate != sampleRate) {
-                    inResampler = new Resampler(sampleRate, RATE);
-                    inRate = sampleRate;
-                }
-                samples = inResampler.process(samples);
-            }
+            samples = inConverter.process(samples, sampleRate); // any other rate: the filter state carries over between callbacks
             makeRoom(samples.length);
             System.arraycopy(samples, 0, batch, batched, samples.length);
             batched += samples.length;
@@ -258,14 +250,7 @@ final class WebRtcSession {
 
     /** Pipeline audio (e.g. TTS) → 48 kHz mono PCM16 in 10 ms frames, paced out by {@link #pace()}. */
     private void queueAudio(AudioFrame a) {
-        float[] mono = Pcm.toMono(a.samples(), a.channels());
-        if (a.sampleRate() != RATE) {
-            if (outResampler == null || outRate != a.sampleRate()) {
-                outResampler = new Resampler(a.sampleRate(), RATE);
-                outRate = a.sampleRate();
-            }
-            mono = outResampler.process(mono);
-        }
+        float[] mono = outConverter.process(Pcm.toMono(a.samples(), a.channels()), a.sampleRate());
         synchronized (outgoing) {
             for (int off = 0; off < mono.length; off += 480) {
                 float[] chunk = java.util.Arrays.copyOfRange(mono, off, off + 480); // zero-padded at the end
