@@ -54,7 +54,7 @@ public final class KokoroModel implements AutoCloseable {
     private KokoroModel(Path dir, String device, int threads) {
         this.dir = dir;
         readVocab(dir);
-        OnnxSessions.Opened opened = OnnxSessions.open(WhisperModel.find(dir, "model.onnx"), device, threads);
+        OnnxSessions.Opened opened = OnnxSessions.open(ModelStore.modelFile(dir, "model.onnx"), device, threads);
         this.session = opened.session();
         this.device = opened.device();
         try {

@@ -48,14 +48,13 @@ public final class LogMel {
         double[] power = new double[bins];
         double[] re = new double[N_FFT];
         double[] im = new double[N_FFT];
-        float[] logSpec = new float[nMels * FRAMES];
         // frames whose window lies wholly in the zero padding have zero power
         int lastLive = Math.min(FRAMES - 1, (audio.length + N_FFT / 2) / HOP);
         float max = -Float.MAX_VALUE;
         float silent = (float) Math.log10(1e-10);
         for (int t = 0; t < FRAMES; t++) {
             if (t > lastLive) { // zero power in every bin
-                for (int m = 0; m < nMels; m++) logSpec[m * FRAMES + t] = silent;
+                for (int m = 0; m < nMels; m++) out[offset + m * FRAMES + t] = silent;
                 max = Math.max(max, silent);
                 continue;
             }
@@ -71,12 +70,12 @@ public final class LogMel {
                 double acc = 0;
                 for (int k = firstBin[m]; k < endBin[m]; k++) acc += f[k] * power[k];
                 float v = (float) Math.log10(Math.max(acc, 1e-10));
-                logSpec[m * FRAMES + t] = v;
+                out[offset + m * FRAMES + t] = v; // log10 first; scaled in place once the maximum is known
                 if (v > max) max = v;
             }
         }
         float floor = max - 8f;
-        for (int i = 0; i < logSpec.length; i++) out[offset + i] = (Math.max(logSpec[i], floor) + 4f) / 4f;
+        for (int i = offset; i < offset + nMels * FRAMES; i++) out[i] = (Math.max(out[i], floor) + 4f) / 4f;
     }
 
     /** The signal zero-padded to 30 s and then reflect-padded by n_fft/2 at both ends. */

@@ -78,7 +78,7 @@ final class ModelSources {
             try (InputStream in = c.getInputStream();
                  OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                ModelStore.copy(in, out, start, length < 0 ? -1 : start + length, listener);
+                copy(in, out, start, length < 0 ? -1 : start + length, listener);
             }
             if (length >= 0 && Files.size(part) != start + length) {
                 throw new IOException("connection closed at " + Files.size(part) + " of " + (start + length) + " bytes");
@@ -97,7 +97,7 @@ final class ModelSources {
              OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                      have > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             Long length = in.response().contentLength();
-            ModelStore.copy(in, out, have, length == null ? -1 : have + length, listener);
+            copy(in, out, have, length == null ? -1 : have + length, listener);
         } catch (S3Exception e) {
             if (e.statusCode() == 416 && have > 0) return;
             throw new IOException("s3 GetObject " + url + ": HTTP " + e.statusCode() + " " + e.awsErrorDetails().errorMessage());
@@ -115,5 +115,21 @@ final class ModelSources {
         } catch (S3Exception e) {
             throw new IOException("s3 ListObjectsV2 " + prefixUri + ": HTTP " + e.statusCode() + " " + e.awsErrorDetails().errorMessage());
         }
+    }
+
+    /** Copies with a progress callback (about every MiB, and at the end). */
+    private static void copy(InputStream in, OutputStream out, long start, long total, Listener listener) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long done = start;
+        long lastReport = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            out.write(buf, 0, n);
+            done += n;
+            if (done - lastReport >= (1 << 20) || done == total) {
+                listener.update(done, total);
+                lastReport = done;
+            }
+        }
+        listener.update(done, total);
     }
 }

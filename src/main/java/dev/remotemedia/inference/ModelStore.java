@@ -11,7 +11,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -24,7 +23,6 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,9 +83,7 @@ public final class ModelStore {
 
     /** The store from `remotemedia.models.*` system properties or REMOTEMEDIA_MODELS_* variables (CLI, tests). */
     public static ModelStore fromEnvironment() {
-        ModelsSettings s = ModelsSettings.fromEnvironment();
-        return new ModelStore(s.cacheDir(), s.autoPull(), ModelSources.s3Client(s.s3Endpoint()), s.device(),
-                s.catalog().map(ModelCatalog::withFile).orElse(ModelCatalog.bundled()));
+        return of(ModelsSettings.fromEnvironment());
     }
 
     /** The engine's store (installed by the server from its config), or one from the environment. */
@@ -264,6 +260,12 @@ public final class ModelStore {
         return out;
     }
 
+    /** A file of a model folder, at its top or in onnx/ (the onnx-community layout). */
+    static Path modelFile(Path dir, String file) {
+        for (Path p : List.of(dir.resolve("onnx").resolve(file), dir.resolve(file))) if (Files.isRegularFile(p)) return p;
+        throw unavailable("model folder " + dir + " has no " + file + " (looked in it and in onnx/)");
+    }
+
     static boolean isRemote(String ref) {
         return ref.startsWith("s3://") || ref.startsWith("https://") || ref.startsWith("http://");
     }
@@ -302,19 +304,4 @@ public final class ModelStore {
         return new PipelineException(ErrorKind.ModelUnavailable, null, message);
     }
 
-    /** Copies with a progress callback; shared by the HTTP and S3 sources. */
-    static void copy(InputStream in, OutputStream out, long start, long total, ModelSources.Listener listener) throws IOException {
-        byte[] buf = new byte[1 << 16];
-        long done = start;
-        long lastReport = 0;
-        for (int n; (n = in.read(buf)) > 0; ) {
-            out.write(buf, 0, n);
-            done += n;
-            if (done - lastReport >= (1 << 20) || done == total) {
-                listener.update(done, total);
-                lastReport = done;
-            }
-        }
-        listener.update(done, total);
-    }
 }

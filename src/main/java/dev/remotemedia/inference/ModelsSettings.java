@@ -1,19 +1,21 @@
 package dev.remotemedia.inference;
 
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Model settings for code that runs without Quarkus config (CLI, tests, nodes created outside the
- * server): `remotemedia.models.*` system properties, else REMOTEMEDIA_MODELS_* variables, else defaults
- * matching {@link ModelsConfig}.
+ * {@link ModelsConfig} for code that runs without Quarkus config (CLI, tests, nodes created outside
+ * the server): `remotemedia.models.*` system properties, else REMOTEMEDIA_MODELS_* variables, else the
+ * same defaults.
  */
-record ModelsSettings(Path cacheDir, boolean autoPull, Optional<String> s3Endpoint, String device, Optional<Path> catalog) {
+record ModelsSettings(String cacheDir, boolean autoPull, Optional<String> s3Endpoint, String device, Optional<String> catalog)
+        implements ModelsConfig {
     static ModelsSettings fromEnvironment() {
-        String cache = setting("cache-dir", System.getProperty("user.home") + "/.cache/remotemedia/models");
-        return new ModelsSettings(Path.of(cache), Boolean.parseBoolean(setting("auto-pull", "false")),
-                Optional.ofNullable(setting("s3-endpoint", null)).filter(s -> !s.isBlank()), setting("device", "auto"),
-                Optional.ofNullable(setting("catalog", null)).filter(s -> !s.isBlank()).map(Path::of));
+        return new ModelsSettings(setting("cache-dir", System.getProperty("user.home") + "/.cache/remotemedia/models"),
+                Boolean.parseBoolean(setting("auto-pull", "false")), optional("s3-endpoint"), setting("device", "auto"), optional("catalog"));
+    }
+
+    private static Optional<String> optional(String name) {
+        return Optional.ofNullable(setting(name, null)).filter(s -> !s.isBlank());
     }
 
     private static String setting(String name, String fallback) {

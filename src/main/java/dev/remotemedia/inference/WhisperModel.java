@@ -14,7 +14,6 @@ import dev.remotemedia.pipeline.PipelineException;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,8 +59,8 @@ public final class WhisperModel implements AutoCloseable {
         this.dir = dir;
         this.config = WhisperConfig.load(dir);
         this.mel = new LogMel(config.melBins());
-        OnnxSessions.Opened enc = OnnxSessions.open(find(dir, "encoder_model.onnx"), device, threads);
-        OnnxSessions.Opened dec = OnnxSessions.open(find(dir, "decoder_model_merged.onnx"), device, threads);
+        OnnxSessions.Opened enc = OnnxSessions.open(ModelStore.modelFile(dir, "encoder_model.onnx"), device, threads);
+        OnnxSessions.Opened dec = OnnxSessions.open(ModelStore.modelFile(dir, "decoder_model_merged.onnx"), device, threads);
         this.encoder = enc.session();
         this.decoder = dec.session();
         this.device = dec.device();
@@ -322,11 +321,6 @@ public final class WhisperModel implements AutoCloseable {
 
     private static double softmaxAt(float[] a, long base, int n, int index) {
         return index < n ? Math.exp(a[(int) (base + index)] - logSumExp(a, base, n)) : 0;
-    }
-
-    static Path find(Path dir, String file) {
-        for (Path p : List.of(dir.resolve("onnx").resolve(file), dir.resolve(file))) if (Files.isRegularFile(p)) return p;
-        throw new PipelineException(ErrorKind.ModelUnavailable, null, "model folder " + dir + " has no " + file + " (looked in it and in onnx/)");
     }
 
     @Override
