@@ -65,9 +65,8 @@ public class WebRtcSessions {
 
     /** Creates a session for an offer; the future's answer SDP is ready when ICE gathering is done. */
     public WebRtcSession open(Manifest manifest) {
-        long limit = config.recycleAfterSessions();
-        if (limit > 0 && opened.incrementAndGet() > limit) {
-            throw new CapacityException("this instance is recycling after " + limit + " sessions (remotemedia.webrtc.recycle-after-sessions); "
+        if (recycling()) {
+            throw new CapacityException("this instance is recycling after " + config.recycleAfterSessions() + " sessions (remotemedia.webrtc.recycle-after-sessions); "
                     + "it stops once its " + sessions.size() + " open sessions end — connect to another instance");
         }
         if (admitted.incrementAndGet() > config.maxSessions()) {
@@ -82,6 +81,7 @@ public class WebRtcSessions {
                 if (sessions.remove(id) != null) admitted.decrementAndGet();
             });
             sessions.put(id, s);
+            opened.incrementAndGet(); // counts sessions really opened (refused ones are not)
             return s;
         } catch (RuntimeException e) {
             admitted.decrementAndGet();
@@ -97,9 +97,9 @@ public class WebRtcSessions {
         return sessions.size();
     }
 
-    /** Sessions admitted since start (refused ones excluded once recycling). */
+    /** Sessions opened since start. */
     public long opened() {
-        return Math.min(opened.get(), config.recycleAfterSessions() > 0 ? config.recycleAfterSessions() : Long.MAX_VALUE);
+        return opened.get();
     }
 
     /** True once recycle-after-sessions is reached: no new sessions. */
