@@ -42,7 +42,7 @@ public class WebRtcSessions {
     private final Map<String, WebRtcSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
-    private ScheduledExecutorService timers;
+    private volatile ScheduledExecutorService timers;
 
     /** Thrown when max-sessions is reached: 503 with Retry-After. */
     public static final class CapacityException extends RuntimeException {
@@ -54,6 +54,11 @@ public class WebRtcSessions {
     @PostConstruct
     void start() {
         Telemetry.webrtcSessions(sessions::size);
+    }
+
+    /** The 10 ms pacer and the sweeper start with the first session: a gpu worker never runs them. */
+    private synchronized void startTimers() {
+        if (timers != null) return;
         timers = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "remotemedia-webrtc-timers");
             t.setDaemon(true);
@@ -65,6 +70,7 @@ public class WebRtcSessions {
 
     /** Creates a session for an offer; the future's answer SDP is ready when ICE gathering is done. */
     public WebRtcSession open(Manifest manifest) {
+        if (timers == null) startTimers();
         if (recycling()) {
             throw new CapacityException("this instance is recycling after " + config.recycleAfterSessions() + " sessions (remotemedia.webrtc.recycle-after-sessions); "
                     + "it stops once its " + sessions.size() + " open sessions end — connect to another instance");
@@ -158,7 +164,7 @@ public class WebRtcSessions {
         engine.worker().execute(() -> s.close(reason));
     }
 
-    void shutdown(@Observes ShutdownEvent event) {
+    void shutdown(@Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS) ShutdownEvent event) {
         sessions.values().forEach(s -> s.close("server shutting down"));
         if (timers != null) timers.shutdownNow();
         factory.close();
