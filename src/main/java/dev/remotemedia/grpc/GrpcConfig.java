@@ -21,6 +21,12 @@ public interface GrpcConfig {
     @WithDefault("10000")
     long drainTimeoutMs();
 
+    /**
+     * Named pipelines this worker serves and advertises in Describe (a fleet's clients route each
+     * pipeline only to workers listing it); others get UNIMPLEMENTED. Empty = any it can resolve.
+     */
+    Optional<List<String>> pipelines();
+
     /** Named pipelines opened once at start-up (loading their models) before health reports SERVING. */
     Optional<List<String>> warmupPipelines();
 

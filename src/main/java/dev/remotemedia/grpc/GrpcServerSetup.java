@@ -55,7 +55,8 @@ public class GrpcServerSetup {
     @Singleton
     StreamHandler handler(PipelineEngine engine, ManifestResolver resolver) {
         long idle = config.idleTimeoutMs();
-        return new StreamHandler(engine, resolver, new ServerLimits(config.maxStreams(), Duration.ofMillis(idle), pipelineConfig.role()));
+        return new StreamHandler(engine, resolver, new ServerLimits(config.maxStreams(), Duration.ofMillis(idle), pipelineConfig.role(),
+                config.pipelines().orElse(List.of())));
     }
 
     @Produces
@@ -72,6 +73,7 @@ public class GrpcServerSetup {
                 for (String name : warmup) {
                     long t0 = System.nanoTime();
                     engine.open(resolver.named(name), "warmup").close();
+                    handler.warmed(name);
                     LOG.infof("warm-up pipeline %s ready in %d ms", name, (System.nanoTime() - t0) / 1_000_000);
                 }
                 setHealth(ServingStatus.SERVING);

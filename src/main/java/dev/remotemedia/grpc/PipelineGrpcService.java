@@ -20,7 +20,7 @@ public class PipelineGrpcService implements PipelineService {
 
     @Override
     public Uni<DescribeResponse> describe(DescribeRequest request) {
-        return Uni.createFrom().item(() -> handler.describe(PipelineGrpcService.class.getPackage().getImplementationVersion()));
+        return Uni.createFrom().item(() -> handler.describe(PipelineGrpcService.class.getPackage().getImplementationVersion(), request.getOmitNodeTypes()));
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class PlainGrpcBinding {
     public static ServerServiceDefinition bind(StreamHandler handler) {
         return ServerServiceDefinition.builder(PipelineServiceGrpc.getServiceDescriptor())
                 .addMethod(PipelineServiceGrpc.getDescribeMethod(), ServerCalls.asyncUnaryCall((req, out) ->
-                        unary(Uni.createFrom().item(() -> handler.describe(null)), out)))
+                        unary(Uni.createFrom().item(() -> handler.describe(null, req.getOmitNodeTypes())), out)))
                 .addMethod(PipelineServiceGrpc.getExecuteMethod(), ServerCalls.asyncUnaryCall((req, out) ->
                         unary(handler.execute(req), out)))
                 .addMethod(PipelineServiceGrpc.getStreamMethod(), ServerCalls.asyncBidiStreamingCall(out -> bidi(handler, out)))

@@ -8,7 +8,9 @@ import dev.remotemedia.grpc.v1.Error;
 import dev.remotemedia.grpc.v1.ExecuteRequest;
 import dev.remotemedia.grpc.v1.ExecuteResponse;
 import dev.remotemedia.grpc.v1.ManifestRef;
+import dev.remotemedia.grpc.v1.Load;
 import dev.remotemedia.grpc.v1.NodeTypeInfo;
+import dev.remotemedia.grpc.v1.PipelineInfo;
 import dev.remotemedia.grpc.v1.Ready;
 import dev.remotemedia.grpc.v1.SegmentDone;
 import dev.remotemedia.grpc.v1.StreamRequest;
@@ -54,7 +56,14 @@ public final class StreamHandler {
     private final ManifestResolver resolver;
     private final ServerLimits limits;
     private final AtomicInteger activeStreams = new AtomicInteger();
-    private final AtomicInteger activeUnits = new AtomicInteger();
+    /** Segments received and not yet answered (queued behind their stream's previous segment, or running). */
+    private final AtomicInteger inflight = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Set<String> warm = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Named pipelines whose last open failed for a missing model: not advertised until one opens again. */
+    private final java.util.Set<String> unavailable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final io.micrometer.core.instrument.Timer queueWait = Telemetry.queueWait();
+    private volatile double queueWaitEwmaMs;
     private final AtomicLong streamIds = new AtomicLong();
     private volatile boolean draining;
 
@@ -63,11 +72,18 @@ public final class StreamHandler {
         this.resolver = resolver;
         this.limits = limits;
         Telemetry.grpcStreams(activeStreams::get);
+        Telemetry.segmentsInflight(inflight::get);
+    }
+
+    /** A warm-up pipeline is loaded: Describe says so. */
+    public void warmed(String pipeline) {
+        warm.add(pipeline);
     }
 
     public int activeStreams() { return activeStreams.get(); }
 
-    public int activeUnits() { return activeUnits.get(); }
+    /** Segments received and not yet answered. */
+    public int activeUnits() { return inflight.get(); }
 
     /** Stop accepting streams; running units finish (see {@link #awaitIdle}). */
     public void drain() { draining = true; }
@@ -77,8 +93,8 @@ public final class StreamHandler {
     /** Waits until no unit is running or the timeout passes; true when idle. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (activeUnits.get() > 0 && System.nanoTime() < deadline) TimeUnit.MILLISECONDS.sleep(20);
-        return activeUnits.get() == 0;
+        while (inflight.get() > 0 && System.nanoTime() < deadline) TimeUnit.MILLISECONDS.sleep(20);
+        return inflight.get() == 0;
     }
 
     public Multi<StreamResponse> stream(Multi<StreamRequest> requests) {
@@ -93,8 +109,11 @@ public final class StreamHandler {
             Multi<StreamRequest> in = limits.idleTimeout().isZero() ? requests
                     : requests.ifNoItem().after(limits.idleTimeout()).failWith(() -> status(Status.DEADLINE_EXCEEDED,
                     "stream idle for " + limits.idleTimeout().toMillis() + " ms (remotemedia.grpc.idle-timeout-ms)"));
-            return in.onItem().transformToMulti(s::handle).concatenate()
-                    .onTermination().invoke(activeStreams::decrementAndGet);
+            return in.onItem().invoke(s::arrived).onItem().transformToMulti(s::handle).concatenate()
+                    .onTermination().invoke(() -> {
+                        activeStreams.decrementAndGet();
+                        s.dropQueued();
+                    });
         });
     }
 
@@ -102,9 +121,24 @@ public final class StreamHandler {
     private final class ServerStream {
         private final String id;
         private Manifest manifest;
+        private String pipelineTag = "inline"; // metrics: the named pipeline, or inline / url (bounded tags)
         private PipelineGraph graph; // derived once per stream, not per segment
+        /** Arrival times of segments not started yet (units of a stream run one after another). */
+        private final java.util.concurrent.ConcurrentLinkedQueue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         ServerStream(String id) { this.id = id; }
+
+        /** On receipt, before the segment waits for its turn: counted in flight, its queue wait starts. */
+        void arrived(StreamRequest req) {
+            if (req.getMsgCase() != StreamRequest.MsgCase.FRAME) return;
+            arrivals.add(System.nanoTime());
+            inflight.incrementAndGet();
+        }
+
+        /** The stream ended with segments still waiting: they will never run. */
+        void dropQueued() {
+            while (arrivals.poll() != null) inflight.decrementAndGet();
+        }
 
         Multi<StreamResponse> handle(StreamRequest req) {
             return switch (req.getMsgCase()) {
@@ -120,10 +154,24 @@ public final class StreamHandler {
 
         private Multi<StreamResponse> open(StreamRequest req) {
             if (manifest != null) return Multi.createFrom().failure(status(Status.FAILED_PRECONDITION, "session already open"));
-            return resolve(req.getOpen().getManifest()).map(m -> {
+            ManifestRef ref = req.getOpen().getManifest();
+            String named = ref.getSourceCase() == ManifestRef.SourceCase.PIPELINE ? ref.getPipeline() : null;
+            if (named != null && !limits.pipelines().isEmpty() && !limits.pipelines().contains(named)) {
+                // another worker of the fleet may serve it: UNIMPLEMENTED tells the client to go there
+                return Multi.createFrom().failure(status(Status.UNIMPLEMENTED, "pipeline \"" + named + "\" is not served by this worker (role "
+                        + limits.role() + "; serves " + String.join(", ", limits.pipelines()) + "; remotemedia.grpc.pipelines)"));
+            }
+            return resolve(ref).map(m -> {
                 PipelineGraph g = PipelineGraph.of(m);
-                engine.open(g, id).close(); // surface node errors (a missing model) now, not at the first segment
+                try {
+                    engine.open(g, id).close(); // surface node errors (a missing model) now, not at the first segment
+                } catch (PipelineException e) {
+                    if (named != null && e.kind() == ErrorKind.ModelUnavailable) unavailable.add(named);
+                    throw e;
+                }
+                if (named != null) unavailable.remove(named);
                 manifest = m;
+                pipelineTag = named != null ? named : ref.getSourceCase() == ManifestRef.SourceCase.MANIFEST_URL ? "url" : "inline";
                 graph = g;
                 dev.remotemedia.telemetry.LogContext.run(req.getOpen().getClientSessionId(), 0,
                         () -> LOG.debugf("stream %s opened with %s (client session %s)", id, m.name(), req.getOpen().getClientSessionId()));
@@ -132,20 +180,44 @@ public final class StreamHandler {
         }
 
         private Multi<StreamResponse> unit(DataFrame frame) {
+            Multi<StreamResponse> rejected = reject(frame);
+            if (rejected != null) {
+                if (arrivals.poll() != null) inflight.decrementAndGet();
+                Telemetry.segmentServed(pipelineTag, "rejected");
+                return rejected;
+            }
+            return run(frame);
+        }
+
+        /** The error answer for a frame that cannot be a unit of work, or null when it can. */
+        private Multi<StreamResponse> reject(DataFrame frame) {
             if (frame.getSegmentId() == 0) {
                 return Multi.createFrom().item(error(ErrorKind.InvalidInput, "frame " + frame.getSequence()
                         + ": segment_id must be set (each segment is one unit of work)", 0, frame.getSequence()));
             }
-            Frame input;
             try {
-                input = FrameCodec.decode(frame);
+                FrameCodec.decode(frame);
             } catch (IllegalArgumentException e) {
                 return Multi.createFrom().item(error(ErrorKind.InvalidInput, "segment " + frame.getSegmentId() + ": " + e.getMessage(),
                         frame.getSegmentId(), frame.getSequence()));
             }
+            return null;
+        }
+
+        private Multi<StreamResponse> run(DataFrame frame) {
+            Frame input = FrameCodec.decode(frame);
             long seq = frame.getSequence();
             long started = System.nanoTime();
-            activeUnits.incrementAndGet();
+            Long arrivedAt = arrivals.poll();
+            if (arrivedAt != null) {
+                long waited = started - arrivedAt;
+                queueWait.record(waited, TimeUnit.NANOSECONDS);
+                queueWaitEwmaMs = queueWaitEwmaMs * 0.9 + waited / 1e6 * 0.1;
+            } else {
+                inflight.incrementAndGet(); // (not counted on arrival: keeps the count balanced)
+            }
+            boolean[] failed = new boolean[1];
+            String pipeline = pipelineTag;
             Span span = Telemetry.tracer().spanBuilder("remotemedia.remote.unit").setParent(TraceContext.extract(frame.getTraceContextMap()))
                     .setSpanKind(SpanKind.SERVER).setAttribute("remotemedia.segment", frame.getSegmentId())
                     .setAttribute("remotemedia.pipeline", manifest.name()).setAttribute("remotemedia.server", ServerIdentity.id()).startSpan();
@@ -157,10 +229,16 @@ public final class StreamHandler {
                     SegmentDone.newBuilder().setSegmentId(frame.getSegmentId()).setRequestSequence(seq)
                             .setProcessingMs((System.nanoTime() - started) / 1_000_000)).build());
             return Multi.createBy().concatenating().streams(results, done)
-                    .onFailure().recoverWithItem(e -> error(ErrorKind.RemoteExecutionFailed, "segment " + frame.getSegmentId()
-                            + " failed on " + ServerIdentity.id() + ": " + e.getMessage(), frame.getSegmentId(), seq))
+                    .onFailure().recoverWithItem(e -> {
+                        failed[0] = true;
+                        return error(ErrorKind.RemoteExecutionFailed, "segment " + frame.getSegmentId()
+                                + " failed on " + ServerIdentity.id() + ": " + e.getMessage(), frame.getSegmentId(), seq);
+                    })
                     .onTermination().invoke(() -> {
-                        activeUnits.decrementAndGet();
+                        inflight.decrementAndGet();
+                        served.incrementAndGet();
+                        Telemetry.segmentServed(pipeline, failed[0] ? "error" : "ok");
+                        Telemetry.segmentProcessing(pipeline, Duration.ofNanos(System.nanoTime() - started));
                         span.end();
                     });
         }
@@ -207,11 +285,23 @@ public final class StreamHandler {
     }
 
     public DescribeResponse describe(String version) {
+        return describe(version, false);
+    }
+
+    /** What this instance is, serves and is doing; {@code omitNodeTypes} for the pools' periodic capability refresh. */
+    public DescribeResponse describe(String version, boolean omitNodeTypes) {
         DescribeResponse.Builder b = DescribeResponse.newBuilder().setVersion(version == null ? "dev" : version)
                 .setRole(limits.role()).setServerId(ServerIdentity.id())
-                .setCapacity(Capacity.newBuilder().setMaxStreams(limits.maxStreams()).setActiveStreams(activeStreams.get()));
-        engine.registry().all().forEach(t -> b.addNodeTypes(NodeTypeInfo.newBuilder().setName(t.name())
-                .setDescription(t.description()).setParams(FrameCodec.struct(NodeTypeJson.schema(t.params())))));
+                .setCapacity(Capacity.newBuilder().setMaxStreams(limits.maxStreams()).setActiveStreams(activeStreams.get()))
+                .setServesAnyPipeline(limits.pipelines().isEmpty())
+                .setLoad(Load.newBuilder().setSegmentsInflight(inflight.get()).setSegmentsServed(served.get()).setQueueWaitMsRecent(queueWaitEwmaMs));
+        for (String p : limits.pipelines()) {
+            if (!unavailable.contains(p)) b.addPipelines(PipelineInfo.newBuilder().setName(p).setWarm(warm.contains(p)));
+        }
+        if (!omitNodeTypes) {
+            engine.registry().all().forEach(t -> b.addNodeTypes(NodeTypeInfo.newBuilder().setName(t.name())
+                    .setDescription(t.description()).setParams(FrameCodec.struct(NodeTypeJson.schema(t.params())))));
+        }
         // models only (shared services also hold endpoint pools, batchers and the model store)
         b.addAllLoadedModels(engine.shared().keys().stream().filter(k -> k.matches("(silero|whisper|kokoro):.*")).toList());
         return b.build();

@@ -117,7 +117,7 @@ public final class LoadTest {
             Path dir = Files.createDirectories(work.resolve("remote-" + i + "-pipelines"));
             Files.writeString(dir.resolve("load.json"), "{\"version\":\"v1\",\"nodes\":[{\"id\":\"delay\",\"node_type\":\"Delay\",\"params\":{\"ms\":"
                     + delay + "}},{\"id\":\"stats\",\"node_type\":\"AudioStats\"}]}");
-            ChildServer s = new ChildServer("remote-" + i, work, List.of("-Dremotemedia.role=gpu",
+            ChildServer s = new ChildServer("remote-" + i, work, List.of("-Dquarkus.profile=prod,gpu",
                     "-Dremotemedia.pipeline.manifests-dir=" + dir, "-Dremotemedia.grpc.max-streams=1000"));
             s.start();
             remotes.add(s);

@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** `${VAR}` and `${VAR:-default}` expansion in string parameter values. */
+/**
+ * `${VAR}` and `${VAR:-default}` expansion in string parameter values. A default may itself hold
+ * references (`${REMOTEMEDIA_REMOTE:-localhost:${quarkus.grpc.server.port}}`), expanded only when used.
+ */
 public final class Substitution {
-    private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(?::-([^}]*))?}");
+    private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.-]*)(?::-((?:[^}$]|\\$\\{[^}]*}|\\$)*))?}");
 
     private Substitution() {}
 
@@ -27,7 +30,12 @@ public final class Substitution {
         while (m.find()) {
             String name = m.group(1);
             String fallback = m.group(2);
-            String value = vars.get(name).orElse(fallback);
+            String value = vars.get(name).orElse(null);
+            if (value == null && fallback != null) {
+                Result inner = expand(fallback, vars);
+                missing.addAll(inner.missing());
+                value = inner.value();
+            }
             if (value == null) {
                 missing.add(name);
                 value = "";

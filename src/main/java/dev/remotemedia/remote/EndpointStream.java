@@ -131,15 +131,45 @@ final class EndpointStream {
             if (description.startsWith(ErrorKind.ManifestFetchFailed.name())) {
                 return new RemoteCallException(ErrorKind.ManifestFetchFailed, what, false);
             }
+            // this worker cannot run the pipeline (no model here, not in its allow-list, no such
+            // pipeline here): another worker of the group may — skip this one, not a fault of it
+            if (c == Status.Code.UNIMPLEMENTED || description.startsWith(ErrorKind.ModelUnavailable.name())
+                    || c == Status.Code.NOT_FOUND && description.contains("no pipeline named")) {
+                ErrorKind kind = description.startsWith(ErrorKind.ModelUnavailable.name()) ? ErrorKind.ModelUnavailable : ErrorKind.RemoteExecutionFailed;
+                return new RemoteCallException(kind, what, RemoteCallException.Scope.NOT_SERVED_HERE);
+            }
             return switch (c) {
                 case UNAUTHENTICATED, PERMISSION_DENIED -> new RemoteCallException(ErrorKind.Unauthenticated, what, false);
-                case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, UNIMPLEMENTED ->
+                case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION ->
                         new RemoteCallException(ErrorKind.RemoteExecutionFailed, what, false);
                 case DEADLINE_EXCEEDED -> new RemoteCallException(ErrorKind.RemoteTimeout, what, true);
+                case UNAVAILABLE -> new RemoteCallException(ErrorKind.RemoteExecutionFailed, address + ": " + cause(e, 0), true);
                 default -> new RemoteCallException(ErrorKind.RemoteExecutionFailed, what, true);
             };
         }
         return new RemoteCallException(ErrorKind.RemoteExecutionFailed, address + ": " + e, true);
+    }
+
+    /**
+     * The real cause of a failed call or probe in words: "unreachable: connection refused",
+     * "no answer within 2000 ms", "server is draining", … rather than grpc's "UNAVAILABLE: io exception".
+     */
+    static String cause(Throwable e, long deadlineMs) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) return "unreachable: connection refused";
+            if (t instanceof java.net.NoRouteToHostException) return "unreachable: no route to host";
+            if (t instanceof java.net.UnknownHostException) return "unreachable: unknown host " + t.getMessage();
+            if (t instanceof java.net.SocketTimeoutException) return "unreachable: connect timed out";
+            if (t.getClass().getSimpleName().contains("ConnectTimeout")) return "unreachable: connect timed out";
+        }
+        if (e instanceof StatusRuntimeException s) {
+            Status st = s.getStatus();
+            if (st.getCode() == Status.Code.DEADLINE_EXCEEDED) return "no answer within " + (deadlineMs > 0 ? deadlineMs + " ms" : "the deadline");
+            String d = st.getDescription() == null ? "" : st.getDescription();
+            if (st.getCode() == Status.Code.UNAVAILABLE && st.getCause() != null) d = d + " (" + st.getCause().getMessage() + ")";
+            return st.getCode() + (d.isEmpty() ? "" : " " + d);
+        }
+        return String.valueOf(e);
     }
 
     /** Ends the session on the server (END, then complete). */

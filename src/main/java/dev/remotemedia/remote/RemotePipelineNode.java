@@ -12,10 +12,12 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * `RemotePipelineNode` for one session: each speech segment (or text frame) is sent to a remote
@@ -36,14 +38,21 @@ final class RemotePipelineNode implements Node {
     @Override
     public Multi<Frame> process(Multi<Frame> input) {
         // Start each dispatch the moment its frame arrives (the buffer requests eagerly), then
-        // deliver in arrival order: later segments do not wait for earlier ones to be *sent*.
-        return input.map(this::start)
-                .onOverflow().buffer(100_000)
-                .onItem().transformToMultiAndConcatenate(pending -> Multi.createFrom().completionStage(pending)
-                        .onItem().transformToIterable(list -> list));
+        // deliver results in arrival order: later segments do not wait for earlier ones to be *sent*.
+        // A segment's final error does not wait in that order: it goes out as soon as its own retry
+        // budget is spent, never behind another segment that is still retrying.
+        return Multi.createFrom().emitter(out -> {
+            var ordered = input.map(frame -> start(frame, out::emit))
+                    .onOverflow().buffer(100_000)
+                    .onItem().transformToMultiAndConcatenate(pending -> Multi.createFrom().completionStage(pending)
+                            .onItem().transformToIterable(list -> list))
+                    .subscribe().with(out::emit, out::fail, out::complete);
+            out.onTermination(ordered::cancel);
+        }, BackPressureStrategy.BUFFER);
     }
 
-    private CompletableFuture<List<Frame>> start(Frame frame) {
+    /** Dispatches one frame; its results complete the future (in order), a final error goes to {@code early} at once. */
+    private CompletableFuture<List<Frame>> start(Frame frame, Consumer<Frame> early) {
         int segment;
         if (frame instanceof SpeechSegment s) segment = s.id();
         else if (frame instanceof TextFrame t) segment = t.segment() > 0 ? t.segment() : ++textSegments;
@@ -70,10 +79,11 @@ final class RemotePipelineNode implements Node {
                         .put("first_result_ms", ms(d.outcome().firstResultNanos() - arrived))
                         .put("final_ms", ms(d.outcome().finalNanos() - arrived))
                         .put("total_ms", ms(System.nanoTime() - arrived))));
-            } else {
-                out.add(SegmentDispatcher.finalError(d.failure(), segment, speechEndMs, context.nodeId(), d.attempts()));
+                return out;
             }
-            return out;
+            out.add(SegmentDispatcher.finalError(d.failure(), segment, speechEndMs, context.nodeId(), d.attempts()));
+            out.forEach(early); // failover notes and the error, now
+            return List.of();
         });
     }
 

@@ -10,16 +10,13 @@ import dev.remotemedia.pipeline.NodeType;
 
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** `RemotePipelineNode`: runs a manifest on remote instances over gRPC, with failover that loses nothing. */
 public final class RemotePipelineType implements NodeType {
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
-
     private static final ParamSchema PARAMS = ParamSchema.of(
             ParamSpec.oneOf("transport", "grpc").defaultValue("grpc").doc("wire protocol"),
-            ParamSpec.string("endpoint").doc("one remote, host:port"),
-            ParamSpec.stringList("endpoints").doc("several remotes, host:port each (pool with failover)"),
+            ParamSpec.string("endpoint").doc("one remote: host:port, or dns:///NAME:PORT for every address NAME resolves to (a fleet)"),
+            ParamSpec.stringList("endpoints").doc("several remotes, host:port or dns:///NAME:PORT each (pool with failover)"),
             ParamSpec.any("manifest").doc("the remote pipeline, inline (a manifest object)"),
             ParamSpec.string("manifest_url").doc("the remote pipeline at s3://, https:// or file: (fetched by the remote)"),
             ParamSpec.string("pipeline").doc("a pipeline the remote has by name"),
@@ -39,6 +36,10 @@ public final class RemotePipelineType implements NodeType {
                     ParamSpec.integer("interval_ms").defaultValue(5000).min(0).max(3_600_000).doc("grpc.health.v1 Check period (0 = off)"),
                     ParamSpec.integer("timeout_ms").defaultValue(2000).min(1).max(600_000).doc("probe deadline")))
                     .doc("health probing of each endpoint"),
+            ParamSpec.object("discovery", ParamSchema.of(
+                    ParamSpec.integer("refresh_ms").defaultValue(5000).min(100).max(3_600_000)
+                            .doc("re-resolve dns:/// endpoints this often (and after connection failures); new addresses join once SERVING")))
+                    .doc("discovery of dns:/// endpoints (ECS service discovery, Kubernetes headless Services)"),
             ParamSpec.string("auth_token").asSecret().doc("bearer token, e.g. \"${REMOTEMEDIA_API_TOKEN}\""),
             ParamSpec.object("tls", ParamSchema.of(
                     ParamSpec.bool("enabled").defaultValue(false).doc("use TLS"),
@@ -59,7 +60,7 @@ public final class RemotePipelineType implements NodeType {
     @Override
     public void check(Params p, String where, List<String> errors) {
         boolean one = p.has("endpoint"), many = !p.strings("endpoints").isEmpty();
-        if (!one && !many) errors.add(where + ": needs \"endpoint\" (host:port) or \"endpoints\" (a list)");
+        if (!one && !many) errors.add(where + ": needs \"endpoint\" (host:port or dns:///NAME:PORT) or \"endpoints\" (a list)");
         if (one) checkAddress(p.string("endpoint"), where + ".endpoint", errors);
         List<String> list = p.strings("endpoints");
         for (int i = 0; i < list.size(); i++) checkAddress(list.get(i), where + ".endpoints[" + i + "]", errors);
@@ -73,16 +74,15 @@ public final class RemotePipelineType implements NodeType {
     }
 
     private static void checkAddress(String address, String where, List<String> errors) {
-        var m = HOST_PORT.matcher(address);
-        if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
-            errors.add(where + ": must be host:port (port 1-65535), got \"" + address + "\"");
-        }
+        String problem = EndpointTarget.problem(address);
+        if (problem != null) errors.add(where + ": " + problem);
     }
 
     @Override
     public Node create(NodeContext context, Params params) {
         RemoteSettings s = RemoteSettings.from(params);
-        EndpointPool pool = context.shared().get(s.poolKey(), EndpointPool.class, () -> new EndpointPool(s));
+        EndpointPool.Resolver dns = context.shared().get(EndpointPool.RESOLVER_KEY, EndpointPool.Resolver.class, () -> EndpointPool.SYSTEM_DNS);
+        EndpointPool pool = context.shared().get(s.poolKey(), EndpointPool.class, () -> new EndpointPool(s, dns));
         return new RemotePipelineNode(context, new SegmentDispatcher(pool, s, context.sessionId()));
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 record RemoteSettings(List<String> endpoints, String inlineManifest, String manifestUrl, String pipeline,
                       long timeoutMs, int maxRetries, long backoffMs, int failureThreshold, int successThreshold,
                       long resetTimeoutMs, Strategy strategy, long healthIntervalMs, long healthTimeoutMs,
-                      String authToken, Tls tls, long hedgeAfterMs) {
+                      String authToken, Tls tls, long hedgeAfterMs, long discoveryRefreshMs) {
 
     record Tls(boolean enabled, String caFile, String certFile, String keyFile, String authority) {}
 
@@ -25,13 +25,45 @@ record RemoteSettings(List<String> endpoints, String inlineManifest, String mani
                 Strategy.of(p.string("load_balance_strategy")), health.longValue("interval_ms"), health.longValue("timeout_ms"),
                 p.string("auth_token"),
                 new Tls(tls.bool("enabled"), tls.string("ca_file"), tls.string("cert_file"), tls.string("key_file"), tls.string("server_name")),
-                p.longValue("hedge_after_ms"));
+                p.longValue("hedge_after_ms"), p.object("discovery").longValue("refresh_ms"));
+    }
+
+    /** The endpoints as parsed targets (validated by the node type before we get here). */
+    List<EndpointTarget> targets() {
+        return endpoints.stream().map(EndpointTarget::parse).toList();
+    }
+
+    /**
+     * What a worker is asked to run, as a key for "this worker cannot serve that": the pipeline
+     * name, or the inline manifest / URL itself.
+     */
+    String capabilityKey() {
+        if (pipeline != null) return "pipeline:" + pipeline;
+        if (manifestUrl != null) return "url:" + manifestUrl;
+        return "inline:" + Integer.toHexString(inlineManifest.hashCode());
+    }
+
+    /** Words for messages: pipeline "whisper-stt", the manifest at URL, or the inline manifest. */
+    String what() {
+        if (pipeline != null) return "pipeline \"" + pipeline + "\"";
+        if (manifestUrl != null) return "the manifest at " + manifestUrl;
+        return "the inline manifest";
+    }
+
+    /**
+     * The longest a segment can take to get its final answer or error (documented bound): every
+     * round tries each endpoint once within timeout_ms, rounds are separated by the backoff.
+     */
+    long budgetMs(int endpointCount) {
+        long backoffs = 0, d = Math.max(1, backoffMs);
+        for (int i = 0; i < maxRetries; i++, d = Math.min(Math.min(30_000, Math.max(1, backoffMs) * 16), d * 2)) backoffs += d + d / 2;
+        return (long) (maxRetries + 1) * Math.max(1, endpointCount) * timeoutMs + backoffs;
     }
 
     /** Sessions with the same endpoints and connection settings share one pool (and its breakers). */
     String poolKey() {
         return "remote-pool:" + String.join(",", endpoints) + "|" + timeoutMs + "|" + failureThreshold + "/" + successThreshold
-                + "/" + resetTimeoutMs + "|" + healthIntervalMs + "/" + healthTimeoutMs + "|" + tls + "|"
+                + "/" + resetTimeoutMs + "|" + healthIntervalMs + "/" + healthTimeoutMs + "|" + discoveryRefreshMs + "|" + tls + "|"
                 + (authToken == null ? "" : Integer.toHexString(authToken.hashCode()));
     }
 }

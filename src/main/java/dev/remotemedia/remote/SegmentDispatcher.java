@@ -50,6 +50,7 @@ final class SegmentDispatcher implements AutoCloseable {
     private final OpenSession open;
     private final Map<Endpoint, EndpointStream> streams = new ConcurrentHashMap<>();
     private final TypedGuard<Uni<Outcome>> retry;
+    private final String key;
 
     /** Thrown when a round found no endpoint that could take the segment; the message lists why each failed. */
     static final class RoundFailed extends RuntimeException {
@@ -64,6 +65,7 @@ final class SegmentDispatcher implements AutoCloseable {
     SegmentDispatcher(EndpointPool pool, RemoteSettings settings, String sessionId) {
         this.pool = pool;
         this.settings = settings;
+        this.key = settings.capabilityKey();
         ManifestRef.Builder ref = ManifestRef.newBuilder();
         if (settings.inlineManifest() != null) ref.setInlineJson(settings.inlineManifest());
         else if (settings.manifestUrl() != null) ref.setManifestUrl(settings.manifestUrl());
@@ -99,18 +101,21 @@ final class SegmentDispatcher implements AutoCloseable {
 
     private Uni<Outcome> next(Frame unit, int segmentId, Set<Endpoint> tried, List<RemoteCallException> failures,
                               List<EventFrame> notes, AtomicInteger attempts, Context trace) {
-        Endpoint e = pool.choose(settings.strategy(), tried);
-        if (e == null) {
-            String why = failures.isEmpty() ? "no endpoint available (" + pool.describe() + ")"
-                    : String.join("; ", failures.stream().map(Throwable::getMessage).toList());
-            return Uni.createFrom().failure(new RoundFailed(why));
-        }
+        Endpoint e = pool.choose(settings.strategy(), tried, key, settings.pipeline());
+        if (e == null) return Uni.createFrom().failure(noEndpoint(failures));
         tried.add(e);
         attempts.incrementAndGet();
         Uni<Outcome> call = settings.hedgeAfterMs() > 0 ? hedged(e, unit, segmentId, tried, trace) : attempt(e, unit, segmentId, trace);
         return call.onFailure().recoverWithUni(t -> {
             RemoteCallException failure = typed(e, t);
             if (!failure.retryable()) return Uni.createFrom().failure(failure);
+            if (failure.scope() == RemoteCallException.Scope.NOT_SERVED_HERE) {
+                e.notServing(key, settings.resetTimeoutMs()); // skip it for this pipeline; its health is not in question
+            } else {
+                String msg = failure.getMessage();
+                e.problem(msg.startsWith(e.address() + ": ") ? msg.substring(e.address().length() + 2) : msg);
+                if (failure.getMessage().contains("unreachable")) pool.connectionFailed();
+            }
             Telemetry.failover(e.address(), failure.kind().name());
             failures.add(failure);
             synchronized (notes) {
@@ -119,6 +124,22 @@ final class SegmentDispatcher implements AutoCloseable {
             }
             return next(unit, segmentId, tried, failures, notes, attempts, trace);
         });
+    }
+
+    /**
+     * No endpoint left to try in this round. When joined workers exist but none of them can run the
+     * pipeline, retrying cannot help: a clear, final error. Otherwise the round failed (retried after backoff).
+     */
+    private RuntimeException noEndpoint(List<RemoteCallException> failures) {
+        if (!pool.noneJoined() && !pool.anyCanServe(key, settings.pipeline())) {
+            List<String> why = failures.stream().filter(f -> f.scope() == RemoteCallException.Scope.NOT_SERVED_HERE)
+                    .map(Throwable::getMessage).toList();
+            return new RemoteCallException(ErrorKind.AllEndpointsFailed, "no endpoint in the group can serve " + settings.what()
+                    + (why.isEmpty() ? " (none advertises it)" : ": " + String.join("; ", why))
+                    + "; endpoints: " + pool.describe(settings.pipeline()), RemoteCallException.Scope.FATAL);
+        }
+        if (failures.isEmpty()) return new RoundFailed("no endpoint available (" + pool.describe(settings.pipeline()) + ")");
+        return new RoundFailed(String.join("; ", failures.stream().map(Throwable::getMessage).toList()));
     }
 
     /** One attempt on one endpoint, through its breaker and timeout. */
@@ -131,6 +152,7 @@ final class SegmentDispatcher implements AutoCloseable {
             Map<String, String> carrier = TraceContext.inject(trace.with(span));
             e.inflightCounter().incrementAndGet();
             e.reconnectNow();
+            streams.keySet().removeIf(k -> k.state() == Endpoint.State.RETIRED); // its channel closes; the stream goes with it
             EndpointStream stream = streams.computeIfAbsent(e, k -> new EndpointStream(k, open));
             return e.guard().get(() -> stream.sendAndAwait(unit, segmentId, results, carrier))
                     .onFailure().invoke(err -> {
@@ -140,7 +162,7 @@ final class SegmentDispatcher implements AutoCloseable {
                     .onTermination().invoke(span::end)
                     .map(processing -> {
                         long ms = (System.nanoTime() - t0) / 1_000_000;
-                        e.recordLatency(ms);
+                        e.recordLatency((System.nanoTime() - t0) / 1e6); // fractional: sub-ms loopback answers must not all read 0
                         Telemetry.remoteRequest(e.address(), "success", Duration.ofNanos(System.nanoTime() - t0));
                         long now = System.nanoTime();
                         return new Outcome(List.copyOf(results), e.address(), stream.serverId(), ms, processing[0], t0,
@@ -161,7 +183,7 @@ final class SegmentDispatcher implements AutoCloseable {
             subscriptions.add(attempt(primary, unit, segmentId, trace).subscribe().with(em::complete, failed));
             subscriptions.add(Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(settings.hedgeAfterMs()))
                     .subscribe().with(v -> {
-                        Endpoint other = pool.choose(settings.strategy(), Set.of(primary));
+                        Endpoint other = pool.choose(settings.strategy(), Set.of(primary), key, settings.pipeline());
                         if (other == null || running.get() == 0) return;
                         synchronized (tried) {
                             tried.add(other);

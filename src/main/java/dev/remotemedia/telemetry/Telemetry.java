@@ -2,6 +2,7 @@ package dev.remotemedia.telemetry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -54,15 +55,57 @@ public final class Telemetry {
     }
 
     /** remotemedia_remote_breaker_state{endpoint}: 0 closed, 1 half-open, 2 open */
-    public static void breakerState(String endpoint, Supplier<Number> value) {
-        Gauge.builder("remotemedia.remote.breaker.state", value).tag("endpoint", endpoint)
+    public static Meter breakerState(String endpoint, Supplier<Number> value) {
+        return Gauge.builder("remotemedia.remote.breaker.state", value).tag("endpoint", endpoint)
                 .description("Circuit breaker per endpoint: 0 closed, 1 half-open, 2 open").register(registry());
     }
 
     /** remotemedia_remote_endpoint_healthy{endpoint}: 1 serving, 0 not */
-    public static void endpointHealthy(String endpoint, Supplier<Number> value) {
-        Gauge.builder("remotemedia.remote.endpoint.healthy", value).tag("endpoint", endpoint)
+    public static Meter endpointHealthy(String endpoint, Supplier<Number> value) {
+        return Gauge.builder("remotemedia.remote.endpoint.healthy", value).tag("endpoint", endpoint)
                 .description("Last grpc.health.v1 probe per endpoint: 1 SERVING, 0 not").register(registry());
+    }
+
+    /** Unregisters a per-endpoint meter when its endpoint leaves the pool (discovered workers come and go). */
+    public static void remove(Meter meter) {
+        registry().remove(meter);
+    }
+
+    /** remotemedia_remote_endpoints{target,state}: members of a dns:/// target by state (active, pending) */
+    public static Meter discoveredEndpoints(String target, String state, Supplier<Number> value) {
+        return Gauge.builder("remotemedia.remote.endpoints", value).tag("target", target).tag("state", state)
+                .description("Endpoints of a configured target by state (active = joined, pending = waiting for SERVING)").register(registry());
+    }
+
+    // --- worker load (what a worker serves; GPU services scale on these) -------------------------
+
+    /** remotemedia_segments_inflight: segments this worker is processing or has queued */
+    public static void segmentsInflight(Supplier<Number> value) {
+        Gauge.builder("remotemedia.segments.inflight", value).description("Segments received by this worker and not yet answered")
+                .register(registry());
+    }
+
+    /** remotemedia_segments_served_total{pipeline,outcome}: outcome ok | error */
+    public static void segmentServed(String pipeline, String outcome) {
+        Counter.builder("remotemedia.segments.served").tag("pipeline", pipeline).tag("outcome", outcome)
+                .description("Segments this worker answered, by pipeline and outcome").register(registry()).increment();
+    }
+
+    /** remotemedia_segment_processing_seconds{pipeline}: histogram of one segment's processing on this worker */
+    public static void segmentProcessing(String pipeline, Duration d) {
+        Timer.builder("remotemedia.segment.processing").tag("pipeline", pipeline)
+                .description("Processing time of one segment on this worker (start to SegmentDone)")
+                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry()).record(d);
+    }
+
+    /** remotemedia_queue_wait_seconds: a segment's wait on this worker between arrival and the start of its processing */
+    public static Timer queueWait() {
+        return Timer.builder("remotemedia.queue.wait").description("Wait of a segment on this worker before its processing starts")
+                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry());
     }
 
     // --- counters ------------------------------------------------------------------------------

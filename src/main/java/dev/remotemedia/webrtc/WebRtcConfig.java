@@ -9,6 +9,9 @@ import java.util.Optional;
 /** `remotemedia.webrtc.*`: WHIP ingress and peer connections. */
 @ConfigMapping(prefix = "remotemedia.webrtc")
 public interface WebRtcConfig {
+    /** WHIP and the page; empty = on in the local role, off (404 naming the role) in the gpu role. */
+    Optional<Boolean> enabled();
+
     /** Manifest file every WHIP session runs unless it names one; empty = the `dev-local` pipeline. */
     Optional<String> manifest();
 

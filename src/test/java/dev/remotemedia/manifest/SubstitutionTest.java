@@ -36,6 +36,23 @@ class SubstitutionTest {
     }
 
     @Test
+    void devLoopbackFollowsTheConfiguredGrpcPort() throws Exception {
+        String endpoint = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Files.readString(
+                java.nio.file.Path.of("manifests/dev-local.json"))).at("/nodes/1/params/endpoint").asText();
+        String params = "{\"endpoint\":\"" + endpoint + "\"}";
+        assertEquals("localhost:15065", validate(params, Map.of("quarkus.grpc.server.port", "15065")).nodes().get(0).params().string("endpoint"));
+        assertEquals("localhost:50051", validate(params, Map.of()).nodes().get(0).params().string("endpoint"));
+        assertEquals("gpu-1:7", validate(params, Map.of("REMOTEMEDIA_REMOTE", "gpu-1:7", "quarkus.grpc.server.port", "15065"))
+                .nodes().get(0).params().string("endpoint"));
+    }
+
+    @Test
+    void nestedDefaultReportsItsOwnMissingVariable() {
+        var e = assertThrows(ManifestException.class, () -> validate("{\"endpoint\":\"${A:-x${B}}\"}", Map.of()));
+        assertTrue(e.getMessage().contains("${B}") || e.getMessage().contains("B"), e.getMessage());
+    }
+
+    @Test
     void usesDefaultsWhenUnset() {
         var p = validate("{\"endpoint\":\"${HOST:-localhost}:50051\",\"timeout_ms\":\"${T:-1500}\"}", Map.of()).nodes().get(0).params();
         assertEquals("localhost:50051", p.string("endpoint"));

@@ -120,6 +120,31 @@ class RemoteFailoverTest {
     }
 
     @Test
+    void withNothingListeningEachSegmentFailsWithinItsOwnBudgetAndNamesTheCause() {
+        String nobody = "127.0.0.1:" + dev.remotemedia.testing.FreeGrpcPort.freePort();
+        // budget: rounds separated by 100 + 200 ms backoff (+ up to 50 % jitter) — well under 1.5 s per segment
+        String p = params(List.of(nobody), "\"timeout_ms\":1000,\"retry\":{\"max_retries\":2,\"backoff_ms\":100},"
+                + "\"health_check\":{\"interval_ms\":200,\"timeout_ms\":200}");
+        try (RemoteHarness h = new RemoteHarness(p)) {
+            for (int i = 0; i < 8; i++) {
+                h.send();
+                RemoteHarness.sleep(150); // a new segment while earlier ones are still retrying
+            }
+            h.awaitAll(10_000);
+            List<Long> delays = new java.util.ArrayList<>();
+            for (int s = 1; s <= 8; s++) delays.add((h.answeredAt.get(s) - h.sentAt.get(s)) / 1_000_000);
+            delays.forEach(d -> assertTrue(d < 1500, "each error within its own retry budget: " + delays));
+            assertTrue(delays.get(7) < delays.get(0) + 500, "later segments do not wait behind earlier ones: " + delays);
+            var errors = h.events("error");
+            assertEquals(8, errors.size(), h.summary());
+            errors.forEach(e -> {
+                assertEquals("AllEndpointsFailed", e.fields().path("kind").asText());
+                assertTrue(e.fields().path("message").asText().contains("connection refused"), e.fields().path("message").asText());
+            });
+        }
+    }
+
+    @Test
     void hedgingAnswersFromTheFastEndpointOnce() throws Exception {
         var slow = servers.start(List.of(new DelayedType(new AudioStatsType(), 1500)));
         var fast = servers.start();

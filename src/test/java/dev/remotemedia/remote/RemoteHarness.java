@@ -27,12 +27,29 @@ final class RemoteHarness implements AutoCloseable {
     private int next = 1;
     private volatile boolean completed;
 
+    /** When each segment was sent, and when its first result or error arrived (System.nanoTime). */
+    final Map<Integer, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<Integer, Long> answeredAt = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** @param params the RemotePipelineNode params as JSON object text */
     RemoteHarness(String params) {
+        this(params, null);
+    }
+
+    /** @param resolver the name resolution dns:/// endpoints use (null = the JDK's) */
+    RemoteHarness(String params, EndpointPool.Resolver resolver) {
+        if (resolver != null) engine.shared().put(EndpointPool.RESOLVER_KEY, resolver);
         var manifest = engine.parse("{\"version\":\"v1\",\"nodes\":[{\"id\":\"remote\",\"node_type\":\"RemotePipelineNode\",\"params\":"
                 + params + "}]}", "test");
-        engine.open(manifest, "harness").run(input).subscribe().with(out::add, e -> out.add(
+        engine.open(manifest, "harness").run(input).subscribe().with(this::received, e -> out.add(
                 dev.remotemedia.pipeline.Events.error(dev.remotemedia.pipeline.ErrorKind.Internal, null, e.toString(), 0, 0)), () -> completed = true);
+    }
+
+    private void received(Frame f) {
+        if (f instanceof EventFrame e && (e.type().equals("result") || e.type().equals("error")) && e.segment() > 0) {
+            answeredAt.putIfAbsent(e.segment(), System.nanoTime());
+        }
+        out.add(f);
     }
 
     static String params(List<String> endpoints, String extra) {
@@ -43,6 +60,7 @@ final class RemoteHarness implements AutoCloseable {
     /** Sends the next segment (0.25 s of a tone); returns its id. */
     int send() {
         int id = next++;
+        sentAt.put(id, System.nanoTime());
         float[] tone = Signals.sine(300 + id, 16000, 0.25, 0.3);
         input.onNext(new SpeechSegment(id, id * 1000L, id * 1000L + 250, new AudioFrame(tone, 16000, 1, id * 1000L)));
         return id;

@@ -11,7 +11,6 @@ import dev.remotemedia.manifest.VariableSource;
 import dev.remotemedia.pipeline.NodeType;
 import dev.remotemedia.pipeline.NodeTypeRegistry;
 import dev.remotemedia.pipeline.PipelineEngine;
-import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
@@ -34,7 +33,10 @@ import java.util.concurrent.TimeUnit;
 public final class RemoteServers implements AutoCloseable {
     /** One server; {@code extraTypes} replace same-named node types (e.g. a slowed-down AudioStats). */
     public static final class Instance {
+        private final String host;
         private final int port;
+        private final Path pipelinesDir;
+        private final List<String> pipelines;
         private final List<NodeType> extraTypes;
         private final List<String> tokens;
         private final ServerCredentials credentials;
@@ -42,8 +44,12 @@ public final class RemoteServers implements AutoCloseable {
         private Server server;
         private StreamHandler handler;
 
-        Instance(int port, List<NodeType> extraTypes, List<String> tokens, ServerCredentials credentials) {
+        Instance(String host, int port, List<NodeType> extraTypes, List<String> tokens, ServerCredentials credentials,
+                 Path pipelinesDir, List<String> pipelines) {
+            this.host = host;
             this.port = port;
+            this.pipelinesDir = pipelinesDir;
+            this.pipelines = pipelines;
             this.extraTypes = extraTypes;
             this.tokens = tokens;
             this.credentials = credentials;
@@ -51,7 +57,7 @@ public final class RemoteServers implements AutoCloseable {
 
         public int port() { return port; }
 
-        public String address() { return "127.0.0.1:" + port; }
+        public String address() { return host + ":" + port; }
 
         public StreamHandler handler() { return handler; }
 
@@ -62,12 +68,12 @@ public final class RemoteServers implements AutoCloseable {
             });
             types.addAll(extraTypes);
             engine = new PipelineEngine(new NodeTypeRegistry(types), VariableSource.environment(), 2);
-            var resolver = new ManifestResolver(engine::parse, Path.of("manifests"),
+            var resolver = new ManifestResolver(engine::parse, pipelinesDir,
                     new ManifestFetcher(manifestTtl, Duration.ofSeconds(2), 1, objectStore));
-            handler = new StreamHandler(engine, resolver, new ServerLimits(64, Duration.ofMinutes(5), "gpu"));
+            handler = new StreamHandler(engine, resolver, new ServerLimits(64, Duration.ofMinutes(5), "gpu", pipelines));
             HealthStatusManager health = new HealthStatusManager();
             var auth = new BearerAuthInterceptor(new TokenAuthenticator(tokens), true);
-            server = Grpc.newServerBuilderForPort(port, credentials)
+            server = io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress(host, port), credentials)
                     .addService(ServerInterceptors.intercept(PlainGrpcBinding.bind(handler), auth))
                     .addService(health.getHealthService())
                     .build().start();
@@ -100,7 +106,21 @@ public final class RemoteServers implements AutoCloseable {
     }
 
     public Instance start(List<NodeType> extraTypes, List<String> tokens, ServerCredentials credentials) throws IOException {
-        Instance i = new Instance(FreeGrpcPort.freePort(), extraTypes, tokens, credentials);
+        return start("127.0.0.1", FreeGrpcPort.freePort(), extraTypes, tokens, credentials, Path.of("manifests"), List.of());
+    }
+
+    /**
+     * A server bound to {@code host:port} only (127.0.0.2, 127.0.0.3, … share one port like a
+     * fleet's tasks), serving named pipelines from {@code pipelinesDir}, advertising {@code pipelines}
+     * (empty = any).
+     */
+    public Instance startOn(String host, int port, Path pipelinesDir, List<String> pipelines, List<NodeType> extraTypes) throws IOException {
+        return start(host, port, extraTypes, List.of(), InsecureServerCredentials.create(), pipelinesDir, pipelines);
+    }
+
+    private Instance start(String host, int port, List<NodeType> extraTypes, List<String> tokens, ServerCredentials credentials,
+                           Path pipelinesDir, List<String> pipelines) throws IOException {
+        Instance i = new Instance(host, port, extraTypes, tokens, credentials, pipelinesDir, pipelines);
         i.start();
         instances.add(i);
         return i;
