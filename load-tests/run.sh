@@ -2,6 +2,7 @@
 # Live load test with fault injection. Examples:
 #   load-tests/run.sh --via webrtc --sessions 50 --remotes 2 --duration 120s
 #   load-tests/run.sh --via grpc --sessions 5 --remotes 2 --duration 20s --kill-remote-after 8s --report out.json
+#   load-tests/run.sh --via grpc --sessions 12 --remotes 3 --workers-dns --duration 30s --kill-remote-after 10s
 # Without --wav a speech file is generated with espeak-ng + sox. Exit 1 if anything is lost or duplicated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,4 +25,10 @@ if ! printf '%s\n' "$@" | grep -q -- '--wav'; then
   fi
   args+=(--wav "$wav")
 fi
-exec java -XX:+UseSerialGC -jar target/quarkus-app/quarkus-run.jar load-test "${args[@]}"
+jvm=(-XX:+UseSerialGC)
+# --workers-dns: the workers share one name through a hosts file the load test writes; the JDK
+# reads the file named here, and caches nothing so re-resolution sees every change
+if printf '%s\n' "$@" | grep -q -- '--workers-dns'; then
+  jvm+=("-Djdk.net.hosts.file=$PWD/target/load-hosts" -Dsun.net.inetaddr.ttl=0)
+fi
+exec java "${jvm[@]}" -jar target/quarkus-app/quarkus-run.jar load-test "${args[@]}"

@@ -12,6 +12,8 @@ import io.grpc.Status;
 public final class BearerAuthInterceptor implements ServerInterceptor {
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+    /** Load balancers' readiness probe: no token, like grpc.health.v1. */
+    static final String READY = "remotemedia.v1.PipelineService/Ready";
     private final TokenAuthenticator tokens;
     private final boolean exemptHealth;
 
@@ -24,7 +26,8 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String service = call.getMethodDescriptor().getServiceName();
         if (tokens.disabled() || exemptHealth && service != null
-                && (service.equals("grpc.health.v1.Health") || service.startsWith("grpc.reflection."))) {
+                && (service.equals("grpc.health.v1.Health") || service.startsWith("grpc.reflection.")
+                || call.getMethodDescriptor().getFullMethodName().equals(READY))) {
             return next.startCall(call, headers);
         }
         var verdict = tokens.check(headers.get(AUTHORIZATION));

@@ -67,6 +67,7 @@ public class GrpcServerSetup {
 
     void start(@Observes StartupEvent event, StreamHandler handler, ManifestResolver resolver, PipelineEngine engine) {
         setHealth(ServingStatus.NOT_SERVING);
+        handler.warm(false);
         List<String> warmup = config.warmupPipelines().orElse(List.of());
         engine.worker().execute(() -> {
             try {
@@ -76,6 +77,7 @@ public class GrpcServerSetup {
                     handler.warmed(name);
                     LOG.infof("warm-up pipeline %s ready in %d ms", name, (System.nanoTime() - t0) / 1_000_000);
                 }
+                handler.warm(true);
                 setHealth(ServingStatus.SERVING);
             } catch (RuntimeException e) {
                 LOG.errorf("warm-up failed, gRPC health stays NOT_SERVING: %s", e.getMessage());

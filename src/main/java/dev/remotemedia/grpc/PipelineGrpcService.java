@@ -24,6 +24,11 @@ public class PipelineGrpcService implements PipelineService {
     }
 
     @Override
+    public Uni<dev.remotemedia.grpc.v1.ReadyResponse> ready(dev.remotemedia.grpc.v1.ReadyRequest request) {
+        return handler.ready();
+    }
+
+    @Override
     public Uni<ExecuteResponse> execute(ExecuteRequest request) {
         return handler.execute(request);
     }

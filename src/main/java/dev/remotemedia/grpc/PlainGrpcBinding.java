@@ -25,6 +25,7 @@ public final class PlainGrpcBinding {
         return ServerServiceDefinition.builder(PipelineServiceGrpc.getServiceDescriptor())
                 .addMethod(PipelineServiceGrpc.getDescribeMethod(), ServerCalls.asyncUnaryCall((req, out) ->
                         unary(Uni.createFrom().item(() -> handler.describe(null, req.getOmitNodeTypes())), out)))
+                .addMethod(PipelineServiceGrpc.getReadyMethod(), ServerCalls.asyncUnaryCall((req, out) -> unary(handler.ready(), out)))
                 .addMethod(PipelineServiceGrpc.getExecuteMethod(), ServerCalls.asyncUnaryCall((req, out) ->
                         unary(handler.execute(req), out)))
                 .addMethod(PipelineServiceGrpc.getStreamMethod(), ServerCalls.asyncBidiStreamingCall(out -> bidi(handler, out)))

@@ -66,6 +66,7 @@ public final class StreamHandler {
     private volatile double queueWaitEwmaMs;
     private final AtomicLong streamIds = new AtomicLong();
     private volatile boolean draining;
+    private volatile boolean warmedUp = true;
 
     public StreamHandler(PipelineEngine engine, ManifestResolver resolver, ServerLimits limits) {
         this.engine = engine;
@@ -73,6 +74,18 @@ public final class StreamHandler {
         this.limits = limits;
         Telemetry.grpcStreams(activeStreams::get);
         Telemetry.segmentsInflight(inflight::get);
+    }
+
+    /** False while warm-up pipelines load (set by the server at start), true once they are. */
+    public void warm(boolean value) {
+        warmedUp = value;
+    }
+
+    /** Readiness for load balancers that read only a status code: UNAVAILABLE while warming up or draining. */
+    public Uni<dev.remotemedia.grpc.v1.ReadyResponse> ready() {
+        if (draining) return Uni.createFrom().failure(status(Status.UNAVAILABLE, "draining"));
+        if (!warmedUp) return Uni.createFrom().failure(status(Status.UNAVAILABLE, "warming up (remotemedia.grpc.warmup-pipelines)"));
+        return Uni.createFrom().item(dev.remotemedia.grpc.v1.ReadyResponse.newBuilder().setServerId(ServerIdentity.id()).setRole(limits.role()).build());
     }
 
     /** A warm-up pipeline is loaded: Describe says so. */

@@ -11,29 +11,38 @@ import java.util.List;
 
 /**
  * One instance of this app as a child process on loopback (a remote worker, or the local role for
- * WebRTC runs), on fixed ports so it can be SIGKILLed and restarted at the same address.
+ * WebRTC runs), on fixed ports so it can be SIGKILLed and restarted at the same address. A fleet's
+ * workers bind one address each (127.0.0.2, 127.0.0.3, …) and share one port, like ECS tasks.
  */
-final class ChildServer {
-    final String name;
-    final int httpPort;
-    final int grpcPort;
+public final class ChildServer {
+    public final String name;
+    public final String host;
+    public final int httpPort;
+    public final int grpcPort;
     private final List<String> properties;
     private final Path log;
     private Process process;
 
-    ChildServer(String name, Path workDir, List<String> properties) throws IOException {
+    public ChildServer(String name, Path workDir, List<String> properties) throws IOException {
+        this(name, workDir, "127.0.0.1", ProcessStats.freePort(), ProcessStats.freePort(), properties);
+    }
+
+    /** Bound to {@code host} only (both ports), so several children can share the ports on different loopback addresses. */
+    public ChildServer(String name, Path workDir, String host, int httpPort, int grpcPort, List<String> properties) {
         this.name = name;
-        this.httpPort = ProcessStats.freePort();
-        this.grpcPort = ProcessStats.freePort();
+        this.host = host;
+        this.httpPort = httpPort;
+        this.grpcPort = grpcPort;
         this.properties = properties;
         this.log = workDir.resolve(name + ".log");
     }
 
-    String grpcAddress() { return "127.0.0.1:" + grpcPort; }
+    public String grpcAddress() { return host + ":" + grpcPort; }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseSerialGC",
+                "-Dquarkus.http.host=" + host, "-Dquarkus.grpc.server.host=" + host,
                 "-Dquarkus.http.port=" + httpPort, "-Dquarkus.grpc.server.port=" + grpcPort,
                 "-Dquarkus.log.console.json.enabled=false", "-Dquarkus.otel.sdk.disabled=true"));
         cmd.addAll(properties);
@@ -42,11 +51,11 @@ final class ChildServer {
     }
 
     /** Waits until the gRPC port accepts connections. */
-    void awaitUp(long timeoutMs) throws InterruptedException {
+    public void awaitUp(long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) throw new IllegalStateException(name + " exited; see " + log);
-            try (Socket s = new Socket("127.0.0.1", grpcPort)) {
+            try (Socket s = new Socket(host, grpcPort)) {
                 return;
             } catch (IOException e) {
                 Thread.sleep(100);
@@ -56,11 +65,11 @@ final class ChildServer {
     }
 
     /** SIGKILL: no drain, connections reset — a crashed worker. */
-    void kill() {
+    public void kill() {
         if (process != null) process.destroyForcibly();
     }
 
-    void stop() {
+    public void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
             try {
@@ -71,11 +80,11 @@ final class ChildServer {
         }
     }
 
-    long pid() { return process == null ? -1 : process.pid(); }
+    public long pid() { return process == null ? -1 : process.pid(); }
 
-    boolean alive() { return process != null && process.isAlive(); }
+    public boolean alive() { return process != null && process.isAlive(); }
 
-    static Path jar() {
+    public static Path jar() {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " not found: build first (./mvnw package -DskipTests)");
         return jar;

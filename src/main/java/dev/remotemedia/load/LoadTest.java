@@ -40,7 +40,10 @@ public final class LoadTest {
     /** Options, as given on the command line. */
     public record Options(String via, int sessions, int remotes, Duration duration, List<String> endpoints, Path wav,
                           Duration killAfter, Duration restartAfter, boolean killAll, long delayRemoteMs, boolean blackhole,
-                          Path report, long timeoutMs, int cycles) {}
+                          Path report, long timeoutMs, int cycles, boolean workersDns) {}
+
+    /** The name the workers share in --workers-dns mode (resolved through the hosts file run.sh passes to the JDK). */
+    static final String WORKERS_NAME = "remotemedia-workers.load.test";
 
     private final Options o;
     private final PrintWriter out;
@@ -112,18 +115,32 @@ public final class LoadTest {
     }
 
     private void startRemotes(List<String> endpoints) throws Exception {
+        int sharedPort = ProcessStats.freePort(), sharedHttp = ProcessStats.freePort();
+        List<String> ips = new ArrayList<>();
         for (int i = 0; i < o.remotes(); i++) {
             long delay = i == 0 ? (o.blackhole() ? -1 : o.delayRemoteMs()) : 0;
             Path dir = Files.createDirectories(work.resolve("remote-" + i + "-pipelines"));
             Files.writeString(dir.resolve("load.json"), "{\"version\":\"v1\",\"nodes\":[{\"id\":\"delay\",\"node_type\":\"Delay\",\"params\":{\"ms\":"
                     + delay + "}},{\"id\":\"stats\",\"node_type\":\"AudioStats\"}]}");
-            ChildServer s = new ChildServer("remote-" + i, work, List.of("-Dquarkus.profile=prod,gpu",
-                    "-Dremotemedia.pipeline.manifests-dir=" + dir, "-Dremotemedia.grpc.max-streams=1000"));
+            List<String> props = List.of("-Dquarkus.profile=prod,gpu", "-Dquarkus.log.console.json.enabled=false",
+                    "-Dremotemedia.pipeline.manifests-dir=" + dir, "-Dremotemedia.grpc.max-streams=1000");
+            // --workers-dns: a fleet — one loopback address per worker, one port, one name for all
+            ChildServer s = o.workersDns() ? new ChildServer("remote-" + i, work, "127.0.0." + (2 + i), sharedHttp, sharedPort, props)
+                    : new ChildServer("remote-" + i, work, props);
             s.start();
             remotes.add(s);
-            endpoints.add(s.grpcAddress());
+            ips.add(s.host);
+            if (!o.workersDns()) endpoints.add(s.grpcAddress());
         }
         for (ChildServer s : remotes) s.awaitUp(60_000);
+        if (o.workersDns()) {
+            String hosts = System.getProperty("jdk.net.hosts.file");
+            if (hosts == null) throw new IllegalStateException("--workers-dns needs -Djdk.net.hosts.file=FILE (load-tests/run.sh passes it)");
+            StringBuilder b = new StringBuilder("127.0.0.1 localhost\n");
+            ips.forEach(ip -> b.append(ip).append(' ').append(WORKERS_NAME).append('\n'));
+            Files.writeString(Path.of(hosts), b.toString());
+            endpoints.add("dns:///" + WORKERS_NAME + ":" + sharedPort);
+        }
     }
 
     private String localManifest(List<String> endpoints) {
@@ -133,7 +150,7 @@ public final class LoadTest {
                 + "\"pipeline\":\"load\",\"timeout_ms\":" + o.timeoutMs() + ",\"load_balance_strategy\":\"least_connections\","
                 + "\"retry\":{\"max_retries\":3,\"backoff_ms\":200},"
                 + "\"circuit_breaker\":{\"failure_threshold\":3,\"success_threshold\":1,\"reset_timeout_ms\":5000},"
-                + "\"health_check\":{\"interval_ms\":1000,\"timeout_ms\":500}}}]}";
+                + "\"health_check\":{\"interval_ms\":1000,\"timeout_ms\":500},\"discovery\":{\"refresh_ms\":2000}}}]}";
     }
 
     private void scheduleFaults(ScheduledExecutorService faults) {
@@ -193,9 +210,13 @@ public final class LoadTest {
     /** The local role as a child process; N WHIP clients stream the WAV in real time. */
     private void viaWebRtc(Wav.Audio wav, String manifestJson) throws Exception {
         Path manifest = Files.writeString(work.resolve("local.json"), manifestJson);
-        local = new ChildServer("local", work, List.of("-Dremotemedia.webrtc.manifest=" + manifest,
+        List<String> props = new ArrayList<>(List.of("-Dremotemedia.webrtc.manifest=" + manifest,
                 "-Dremotemedia.webrtc.public-address=127.0.0.1", "-Dremotemedia.webrtc.any-address-ports=true",
                 "-Dremotemedia.webrtc.max-sessions=" + (o.sessions() + 10)));
+        if (System.getProperty("jdk.net.hosts.file") != null) {
+            props.addAll(List.of("-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file"), "-Dsun.net.inetaddr.ttl=0"));
+        }
+        local = new ChildServer("local", work, props);
         local.start();
         local.awaitUp(60_000);
         localTicks0 = ProcessStats.cpuTicks(local.pid());
@@ -319,6 +340,8 @@ public final class LoadTest {
         }
         ObjectNode err = r.putObject("errors");
         tally.errors().forEach(err::put);
+        ObjectNode workers = r.putObject("by_worker");
+        tally.byWorker().forEach(workers::put);
         ObjectNode cpu = r.putObject("cpu_percent");
         ObjectNode rss = r.putObject("rss_mb");
         cpu.put("generator", round(100.0 * (ProcessStats.cpuNanos() - cpu0) / 1e9 / wallS));
@@ -343,6 +366,7 @@ public final class LoadTest {
                 r.at("/latency_ms/p50").asLong() + "/" + r.at("/latency_ms/p90").asLong() + "/" + r.at("/latency_ms/p99").asLong()
                         + "/" + r.at("/latency_ms/max").asLong());
         out.println("+----------+----------+---------+------+------------+--------------------------------+");
+        out.println("by worker: " + r.get("by_worker"));
         out.println("errors: " + r.get("errors") + "  cpu %: " + r.get("cpu_percent") + "  rss MB: " + r.get("rss_mb"));
     }
 

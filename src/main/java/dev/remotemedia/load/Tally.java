@@ -16,13 +16,17 @@ final class Tally {
     private final Map<String, Set<Integer>> failed = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
     private final Histogram latency = new Histogram(3_600_000L, 3);
+    private final Map<String, AtomicInteger> byWorker = new ConcurrentHashMap<>();
 
     void event(String session, EventFrame e) {
         int seg = e.segment();
         switch (e.type()) {
             case "segment" -> segments.computeIfAbsent(session, k -> ConcurrentHashMap.newKeySet()).add(seg);
-            case "result", "transcript" -> results.computeIfAbsent(session, k -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(seg, k -> new AtomicInteger()).incrementAndGet();
+            case "result", "transcript" -> {
+                results.computeIfAbsent(session, k -> new ConcurrentHashMap<>()).computeIfAbsent(seg, k -> new AtomicInteger()).incrementAndGet();
+                String worker = e.fields().path("endpoint").asText("");
+                if (!worker.isEmpty()) byWorker.computeIfAbsent(worker, k -> new AtomicInteger()).incrementAndGet();
+            }
             case "error" -> {
                 errors.computeIfAbsent(e.fields().path("kind").asText("unknown"), k -> new AtomicInteger()).incrementAndGet();
                 if (seg > 0) failed.computeIfAbsent(session, k -> ConcurrentHashMap.newKeySet()).add(seg);
@@ -59,6 +63,13 @@ final class Tally {
     Map<String, Integer> errors() {
         Map<String, Integer> out = new TreeMap<>();
         errors.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** Results per worker address (the endpoint that served each). */
+    Map<String, Integer> byWorker() {
+        Map<String, Integer> out = new TreeMap<>();
+        byWorker.forEach((k, v) -> out.put(k, v.get()));
         return out;
     }
 

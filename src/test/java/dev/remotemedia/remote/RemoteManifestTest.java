@@ -43,10 +43,12 @@ class RemoteManifestTest {
             h.send();
             h.awaitAll(5000);
             var e = h.events("error").get(0).fields();
-            assertEquals("RemoteExecutionFailed", e.path("kind").asText());
+            // the only worker of the group lacks it: a clear error at once, naming the worker's answer
+            assertEquals("AllEndpointsFailed", e.path("kind").asText());
+            assertTrue(e.path("message").asText().contains("no endpoint in the group can serve pipeline \"no-such-pipeline\""), e.toString());
             assertTrue(e.path("message").asText().contains("NOT_FOUND"), e.toString());
             assertTrue(e.path("message").asText().contains("no pipeline named \"no-such-pipeline\""), e.toString());
-            assertEquals(0, h.events("failover").size(), "not retried");
+            assertEquals(1, h.events("failover").size(), "one attempt, not retried: " + h.summary());
         }
     }
 
@@ -75,7 +77,15 @@ class RemoteManifestTest {
             assertTrue(errors.stream().anyMatch(m -> m.contains("params.auth_token: variable ${NOPE_TOKEN_XYZ} is not set")), errors.toString());
             var e2 = assertThrows(ManifestException.class, () -> engine.parse("{\"version\":\"v1\",\"nodes\":[{\"id\":\"r\","
                     + "\"node_type\":\"RemotePipelineNode\",\"params\":{\"pipeline\":\"a\",\"manifest_url\":\"s3://b/k\"}}]}", "t"));
-            assertTrue(e2.errors().contains("nodes[0] (id \"r\").params: needs \"endpoint\" (host:port) or \"endpoints\" (a list)"), e2.errors().toString());
+            assertTrue(e2.errors().contains("nodes[0] (id \"r\").params: needs \"endpoint\" (host:port or dns:///NAME:PORT) or \"endpoints\" (a list)"), e2.errors().toString());
+            var e3 = assertThrows(ManifestException.class, () -> engine.parse("{\"version\":\"v1\",\"nodes\":[{\"id\":\"r\","
+                    + "\"node_type\":\"RemotePipelineNode\",\"params\":{\"pipeline\":\"a\",\"endpoints\":[\"dns://workers:50051\",\"dns:///w:0\"]}}]}", "t"));
+            assertTrue(e3.errors().stream().anyMatch(m -> m.contains("params.endpoints[0]: must be dns:///NAME:PORT (three slashes")), e3.errors().toString());
+            assertTrue(e3.errors().stream().anyMatch(m -> m.contains("params.endpoints[1]: must be host:port or dns:///NAME:PORT")), e3.errors().toString());
+            var e4 = assertThrows(ManifestException.class, () -> engine.parse("{\"version\":\"v1\",\"nodes\":[{\"id\":\"r\","
+                    + "\"node_type\":\"RemotePipelineNode\",\"params\":{\"pipeline\":\"a\",\"endpoint\":\"dns:///w:1\","
+                    + "\"discovery\":{\"refresh_ms\":5}}}]}", "t"));
+            assertTrue(e4.errors().stream().anyMatch(m -> m.contains("params.discovery.refresh_ms: must be between 100")), e4.errors().toString());
             assertTrue(e2.errors().contains("nodes[0] (id \"r\").params: give exactly one of \"manifest\", \"manifest_url\", \"pipeline\" (got 2)"), e2.errors().toString());
         }
     }
