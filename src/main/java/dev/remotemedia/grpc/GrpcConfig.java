@@ -9,6 +9,12 @@ import java.util.Optional;
 /** `remotemedia.grpc.*`: the PipelineService server. Port and TLS are Quarkus' `quarkus.grpc.server.*`. */
 @ConfigMapping(prefix = "remotemedia.grpc")
 public interface GrpcConfig {
+    /**
+     * Serve PipelineService to other instances: empty = yes in the gpu role, no in the local role
+     * (whose gRPC server then answers UNAVAILABLE naming the role); dev and test set it.
+     */
+    Optional<Boolean> serve();
+
     /** Streams served at once; more get RESOURCE_EXHAUSTED. */
     @WithDefault("256")
     int maxStreams();

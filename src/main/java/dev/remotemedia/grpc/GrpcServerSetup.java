@@ -67,6 +67,12 @@ public class GrpcServerSetup {
 
     void start(@Observes StartupEvent event, StreamHandler handler, ManifestResolver resolver, PipelineEngine engine) {
         setHealth(ServingStatus.NOT_SERVING);
+        if (!RoleInterceptor.serves(config, pipelineConfig)) {
+            // the instance is healthy (readiness reads the default service); PipelineService is not offered
+            if (health.isResolvable()) health.get().setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.SERVING);
+            LOG.infof("role %s: PipelineService is not served (remotemedia.grpc.serve=false)", pipelineConfig.role());
+            return;
+        }
         handler.warm(false);
         List<String> warmup = config.warmupPipelines().orElse(List.of());
         engine.worker().execute(() -> {

@@ -26,6 +26,7 @@ final class Endpoint {
     private final MutinyPipelineServiceGrpc.MutinyPipelineServiceStub stub;
     private final TypedGuard<Uni<long[]>> guard;
     private final AtomicInteger inflight = new AtomicInteger();
+    private final AtomicInteger missedProbes = new AtomicInteger();
     private final PeakEwma latency = new PeakEwma(1_000); // 1 s: a latency spike is forgotten within a few segments
     /** Pipelines (capability keys) this worker answered it cannot serve, until when (System.nanoTime). */
     private final Map<String, Long> notServed = new ConcurrentHashMap<>();
@@ -67,6 +68,9 @@ final class Endpoint {
     }
 
     AtomicInteger inflightCounter() { return inflight; }
+
+    /** Consecutive health probes that got no answer in time. */
+    AtomicInteger missedProbes() { return missedProbes; }
 
     /** Least-latency cost: peak-EWMA latency (decayed to now) weighted by load. */
     double latencyCost() { return latency.get() * (inflight.get() + 1); }

@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class EndpointPool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EndpointPool.class);
+    /** The health of this service is what a probe asks for (a local-role instance is up but does not serve it). */
+    private static final String SERVICE = "remotemedia.v1.PipelineService";
     /** Re-resolution after a connection failure waits at least this long since the last one. */
     private static final long MIN_REFRESH_GAP_MS = 1000;
     /** A Describe refresh (what a worker serves) every this many health probes. */
@@ -247,7 +249,7 @@ final class EndpointPool implements AutoCloseable {
         e.reconnectNow();
         var future = HealthGrpc.newFutureStub(e.channel()).withInterceptors(auth)
                 .withDeadlineAfter(settings.healthTimeoutMs(), TimeUnit.MILLISECONDS)
-                .check(HealthCheckRequest.getDefaultInstance());
+                .check(HealthCheckRequest.newBuilder().setService(SERVICE).build());
         future.addListener(() -> {
             boolean ok;
             String why;
@@ -256,8 +258,9 @@ final class EndpointPool implements AutoCloseable {
                 ok = status == HealthCheckResponse.ServingStatus.SERVING;
                 why = ok ? "" : "health check says " + status;
             } catch (java.util.concurrent.ExecutionException ex) {
-                ok = false;
-                why = EndpointStream.cause(ex.getCause(), settings.healthTimeoutMs());
+                // a health server that does not track PipelineService answered: the server is up
+                ok = ex.getCause() instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND;
+                why = ok ? "" : EndpointStream.cause(ex.getCause(), settings.healthTimeoutMs());
             } catch (Exception ex) {
                 ok = false;
                 why = String.valueOf(ex);
@@ -265,6 +268,12 @@ final class EndpointPool implements AutoCloseable {
             if (!ok) {
                 e.problem(why);
                 connectionFailed();
+                // a refused connection is definite; one probe without an answer (a first connect, a GC
+                // pause) is not: it takes two in a row to take a serving endpoint out
+                boolean timedOut = why.startsWith("no answer");
+                if (timedOut && e.healthy() && e.state() == Endpoint.State.ACTIVE && e.missedProbes().incrementAndGet() < 2) return;
+            } else {
+                e.missedProbes().set(0);
             }
             if (ok != e.healthy()) LOG.infof("endpoint %s is now %s%s", e.address(), ok ? "SERVING" : "NOT_SERVING", ok ? "" : " (" + why + ")");
             e.healthy(ok);

@@ -33,13 +33,11 @@ enum Strategy {
         };
     }
 
-    /** The next candidate after the pool's position, in the order of the full list. */
+    /**
+     * The next candidate in turn. Turns go round the candidates themselves, so an endpoint that is
+     * out (breaker open, unhealthy, departed) does not hand its turns to its neighbour in the list.
+     */
     private static Endpoint rotate(List<Endpoint> candidates, List<Endpoint> all, AtomicLong counter) {
-        long start = counter.getAndIncrement();
-        for (int i = 0; i < all.size(); i++) {
-            Endpoint e = all.get((int) ((start + i) % all.size()));
-            if (candidates.contains(e)) return e;
-        }
-        return candidates.get(0);
+        return candidates.get((int) Math.floorMod(counter.getAndIncrement(), (long) candidates.size()));
     }
 }
