@@ -23,6 +23,10 @@ locals {
     { name = "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", value = "http://localhost:4317" },
     { name = "QUARKUS_OTEL_PROPAGATORS", value = "tracecontext,baggage,xray" },
   ]
+  cpu_environment = concat(local.worker_environment, [
+    { name = "REMOTEMEDIA_GRPC_PIPELINES", value = var.cpu_pipelines },
+    { name = "REMOTEMEDIA_TELEMETRY_CLOUDWATCH_SERVICE", value = "cpu-workers" },
+  ])
   worker_secrets = [
     { name = "REMOTEMEDIA_GRPC_AUTH_TOKENS", valueFrom = aws_secretsmanager_secret.api_token.arn },
   ]
@@ -52,7 +56,7 @@ resource "aws_ecs_task_definition" "worker" {
     image        = local.image
     essential    = true
     portMappings = [{ containerPort = 50051, protocol = "tcp" }, { containerPort = 8080, protocol = "tcp" }]
-    environment  = local.worker_environment
+    environment  = local.cpu_environment
     secrets      = local.worker_secrets
     stopTimeout  = 30 # SIGTERM → NOT_SERVING, drain in-flight segments (remotemedia.grpc.drain-timeout-ms)
     healthCheck = {
@@ -91,10 +95,19 @@ resource "aws_ecs_service" "worker" {
     security_groups = [aws_security_group.worker.id]
   }
 
-  load_balancer {
-    target_group_arn = aws_lb_target_group.grpc.arn
-    container_name   = "worker"
-    container_port   = 50051
+  # one A record per task: dns:///cpu-workers.NAMESPACE:50051
+  service_registries {
+    registry_arn = aws_service_discovery_service.cpu_workers.arn
+  }
+
+  # callers outside the VPC: the CPU target group only (never shared with GPU tasks)
+  dynamic "load_balancer" {
+    for_each = local.public ? [1] : []
+    content {
+      target_group_arn = aws_lb_target_group.cpu.arn
+      container_name   = "worker"
+      container_port   = 50051
+    }
   }
 
   deployment_circuit_breaker {
@@ -105,7 +118,7 @@ resource "aws_ecs_service" "worker" {
   lifecycle {
     ignore_changes = [desired_count] # owned by autoscaling
   }
-  depends_on = [aws_lb_listener.grpc, aws_ecs_cluster_capacity_providers.this]
+  depends_on = [aws_lb_listener.cpu, aws_ecs_cluster_capacity_providers.this]
 }
 
 resource "aws_appautoscaling_target" "worker" {

@@ -90,7 +90,9 @@ locals {
   gpu_environment = concat(local.worker_environment, [
     { name = "REMOTEMEDIA_MODELS_AUTO_PULL", value = "true" },
     { name = "REMOTEMEDIA_MODELS_DEVICE", value = "cuda" },
-    { name = "REMOTEMEDIA_GRPC_WARMUP_PIPELINES", value = "whisper-stt" },
+    { name = "REMOTEMEDIA_GRPC_WARMUP_PIPELINES", value = var.gpu_pipelines },
+    { name = "REMOTEMEDIA_GRPC_PIPELINES", value = var.gpu_pipelines },
+    { name = "REMOTEMEDIA_TELEMETRY_CLOUDWATCH_SERVICE", value = "gpu-workers" },
   ])
 }
 
@@ -137,11 +139,58 @@ resource "aws_ecs_service" "gpu" {
     security_groups = [aws_security_group.worker.id]
   }
 
-  load_balancer {
-    target_group_arn = aws_lb_target_group.grpc.arn
-    container_name   = "worker"
-    container_port   = 50051
+  # one A record per task: dns:///gpu-workers.NAMESPACE:50051
+  service_registries {
+    registry_arn = aws_service_discovery_service.gpu_workers[0].arn
   }
 
-  depends_on = [aws_lb_listener.grpc, aws_ecs_cluster_capacity_providers.this]
+  # callers outside the VPC: the GPU target group only
+  dynamic "load_balancer" {
+    for_each = local.public ? [1] : []
+    content {
+      target_group_arn = aws_lb_target_group.gpu[0].arn
+      container_name   = "worker"
+      container_port   = 50051
+    }
+  }
+
+  lifecycle {
+    ignore_changes = [desired_count] # owned by autoscaling
+  }
+  depends_on = [aws_lb_listener.gpu, aws_ecs_cluster_capacity_providers.this]
+}
+
+# GPU workers scale on the load they serve, not on CPU: the average number of segments in flight
+# per task (remotemedia.segments.inflight, published by every GPU task with service=gpu-workers).
+# New tasks need GPU instances: the capacity provider's managed scaling adds them.
+resource "aws_appautoscaling_target" "gpu" {
+  count              = var.enable_gpu ? 1 : 0
+  service_namespace  = "ecs"
+  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.gpu[0].name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = var.gpu_min_tasks
+  max_capacity       = var.gpu_max_tasks
+}
+
+resource "aws_appautoscaling_policy" "gpu_inflight" {
+  count              = var.enable_gpu ? 1 : 0
+  name               = "${var.name}-gpu-inflight"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.gpu[0].service_namespace
+  resource_id        = aws_appautoscaling_target.gpu[0].resource_id
+  scalable_dimension = aws_appautoscaling_target.gpu[0].scalable_dimension
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.gpu_inflight_target
+    scale_out_cooldown = 60
+    scale_in_cooldown  = 300 # a GPU task takes minutes to pull and warm its models
+    customized_metric_specification {
+      namespace   = "RemoteMedia"
+      metric_name = "remotemedia.segments.inflight"
+      statistic   = "Average"
+      dimensions {
+        name  = "service"
+        value = "gpu-workers"
+      }
+    }
+  }
 }

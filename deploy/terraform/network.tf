@@ -87,7 +87,7 @@ resource "aws_security_group" "worker" {
   }
 
   ingress {
-    description = "gRPC and health checks from inside the VPC (NLB nodes)"
+    description = "gRPC and health checks from inside the VPC (local instances, ALB nodes)"
     from_port   = 8080
     to_port     = 50051
     protocol    = "tcp"

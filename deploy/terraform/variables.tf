@@ -178,9 +178,79 @@ variable "gpu_desired_count" {
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate for a TLS listener on 50051 (null = plain TCP)"
+  description = "ACM certificate for the public ALB (gRPC through an ALB needs TLS); null = no public endpoint, in-VPC discovery only"
   type        = string
   default     = null
+}
+
+variable "gpu_public_port" {
+  description = "Public (ALB) port of the GPU workers"
+  type        = number
+  default     = 50051
+}
+
+variable "cpu_public_port" {
+  description = "Public (ALB) port of the CPU workers"
+  type        = number
+  default     = 50052
+  validation {
+    condition     = var.cpu_public_port != var.gpu_public_port
+    error_message = "cpu_public_port and gpu_public_port must differ: each role has its own listener and target group."
+  }
+}
+
+variable "discovery_namespace" {
+  description = "Private DNS namespace of the workers (cpu-workers.NAMESPACE, gpu-workers.NAMESPACE)"
+  type        = string
+  default     = "remotemedia.internal"
+  validation {
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", var.discovery_namespace))
+    error_message = "discovery_namespace must be a DNS name with at least two labels, e.g. remotemedia.internal."
+  }
+}
+
+variable "discovery_ttl_s" {
+  description = "TTL of the workers' A records (seconds): how soon callers see tasks come and go"
+  type        = number
+  default     = 5
+  validation {
+    condition     = var.discovery_ttl_s >= 1 && var.discovery_ttl_s <= 60
+    error_message = "discovery_ttl_s must be between 1 and 60 seconds."
+  }
+}
+
+variable "cpu_pipelines" {
+  description = "Named pipelines the CPU workers serve and advertise (remotemedia.grpc.pipelines)"
+  type        = string
+  default     = "stats-segments,vad"
+}
+
+variable "gpu_pipelines" {
+  description = "Named pipelines the GPU workers serve, advertise and warm before readiness"
+  type        = string
+  default     = "whisper-stt,whisper-stt-kokoro-tts"
+}
+
+variable "gpu_min_tasks" {
+  description = "Fewest GPU worker tasks (autoscaling)"
+  type        = number
+  default     = 1
+  validation {
+    condition     = var.gpu_min_tasks >= 1
+    error_message = "gpu_min_tasks must be at least 1: the load metric comes from running tasks, so the service cannot scale out from zero on it."
+  }
+}
+
+variable "gpu_max_tasks" {
+  description = "Most GPU worker tasks (autoscaling)"
+  type        = number
+  default     = 4
+}
+
+variable "gpu_inflight_target" {
+  description = "Target segments in flight per GPU task (received, not yet answered): GPU workers scale on this, not on CPU"
+  type        = number
+  default     = 4
 }
 
 variable "log_retention_days" {

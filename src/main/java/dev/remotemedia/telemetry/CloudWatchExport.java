@@ -58,6 +58,8 @@ public class CloudWatchExport {
         cw.region().ifPresent(r -> b.region(Region.of(r)));
         cw.endpointOverride().ifPresent(e -> b.endpointOverride(URI.create(e)));
         customizer.accept(b);
-        return new CloudWatchMeterRegistry(cfg, Clock.SYSTEM, b.build());
+        CloudWatchMeterRegistry registry = new CloudWatchMeterRegistry(cfg, Clock.SYSTEM, b.build());
+        cw.service().ifPresent(s -> registry.config().commonTags("service", s)); // what autoscaling policies select on
+        return registry;
     }
 }

@@ -31,6 +31,12 @@ public interface TelemetryConfig {
         /** AWS region (default: the SDK's region chain, e.g. AWS_REGION). */
         Optional<String> region();
 
+        /**
+         * A {@code service} dimension on every metric (e.g. gpu-workers, cpu-workers), so each
+         * service's autoscaling reads its own tasks' load. Empty = no extra dimension.
+         */
+        Optional<String> service();
+
         /** Endpoint override (VPC endpoint, tests). */
         Optional<String> endpointOverride();
     }

@@ -57,7 +57,10 @@ class TerraformModuleTest {
     void hasTheArchitecture() {
         for (String[] r : new String[][] {
             {"aws_vpc", "this"}, {"aws_subnet", "public"}, {"aws_subnet", "private"}, {"aws_nat_gateway", "this"},
-            {"aws_lb", "grpc"}, {"aws_lb_target_group", "grpc"}, {"aws_lb_listener", "grpc"},
+            {"aws_lb", "grpc"}, {"aws_lb_target_group", "cpu"}, {"aws_lb_target_group", "gpu"},
+            {"aws_lb_listener", "cpu"}, {"aws_lb_listener", "gpu"},
+            {"aws_service_discovery_private_dns_namespace", "this"}, {"aws_service_discovery_service", "cpu_workers"},
+            {"aws_service_discovery_service", "gpu_workers"}, {"aws_appautoscaling_target", "gpu"}, {"aws_appautoscaling_policy", "gpu_inflight"},
             {"aws_ecs_cluster", "this"}, {"aws_ecs_task_definition", "worker"}, {"aws_ecs_service", "worker"},
             {"aws_appautoscaling_target", "worker"}, {"aws_appautoscaling_policy", "cpu"}, {"aws_appautoscaling_policy", "memory"},
             {"aws_appautoscaling_scheduled_action", "scale_down"}, {"aws_appautoscaling_scheduled_action", "scale_up"},
@@ -67,13 +70,45 @@ class TerraformModuleTest {
             {"aws_s3_bucket", "manifests"}, {"aws_s3_bucket_versioning", "manifests"},
             {"aws_s3_bucket_server_side_encryption_configuration", "manifests"}, {"aws_s3_bucket_public_access_block", "manifests"},
             {"aws_ecr_repository", "app"}, {"aws_secretsmanager_secret", "api_token"},
-            {"aws_iam_role", "execution"}, {"aws_iam_role", "task"}, {"aws_security_group", "worker"}, {"aws_security_group", "nlb"}}) {
+            {"aws_iam_role", "execution"}, {"aws_iam_role", "task"}, {"aws_security_group", "worker"}, {"aws_security_group", "lb"}}) {
             assertNotNull(resource(r[0], r[1]));
         }
-        assertEquals("network", resource("aws_lb", "grpc").get("load_balancer_type"));
-        assertEquals(50051, ((Number) resource("aws_lb_listener", "grpc").get("port")).intValue());
-        assertNotNull(resource("aws_lb_target_group", "grpc").get("health_check"), "target group health check");
+        assertEquals("application", resource("aws_lb", "grpc").get("load_balancer_type"), "per-stream balancing for outside callers");
+        for (String tg : List.of("cpu", "gpu")) {
+            assertEquals("GRPC", resource("aws_lb_target_group", tg).get("protocol_version"), tg);
+            assertTrue(section("resource \"aws_lb_target_group\" \"" + tg + "\"").contains("path                = \"/remotemedia.v1.PipelineService/Ready\""),
+                    tg + " target group health-checks readiness with a status code");
+        }
         assertTrue(data.get("aws_ssm_parameter").containsKey("ecs_gpu_ami"), "GPU instances use the ECS GPU-optimized AMI");
+    }
+
+    /** The text of one block, from its header to the next top-level block. */
+    static String section(String header) {
+        int start = text.indexOf(header);
+        assertTrue(start >= 0, "missing " + header);
+        int end = text.indexOf("\nresource ", start + 1);
+        return text.substring(start, end < 0 ? text.length() : end);
+    }
+
+    @Test
+    void cpuAndGpuWorkersAreSeparateServicesWithTheirOwnDiscoveryAndTargetGroup() {
+        String cpu = section("resource \"aws_ecs_service\" \"worker\""), gpu = section("resource \"aws_ecs_service\" \"gpu\"");
+        assertTrue(cpu.contains("aws_service_discovery_service.cpu_workers.arn") && cpu.contains("aws_lb_target_group.cpu.arn"), cpu);
+        assertTrue(gpu.contains("aws_service_discovery_service.gpu_workers[0].arn") && gpu.contains("aws_lb_target_group.gpu[0].arn"), gpu);
+        assertTrue(!cpu.contains("target_group.gpu") && !gpu.contains("target_group.cpu"), "no target group shared between roles");
+        String discovery = section("resource \"aws_service_discovery_service\" \"gpu_workers\"");
+        assertTrue(discovery.contains("type = \"A\"") && discovery.contains("ttl  = var.discovery_ttl_s"), "A records, short TTL: " + discovery);
+        assertTrue(text.contains("{ name = \"REMOTEMEDIA_GRPC_PIPELINES\", value = var.gpu_pipelines }")
+                && text.contains("{ name = \"REMOTEMEDIA_GRPC_PIPELINES\", value = var.cpu_pipelines }"), "each role advertises its own pipelines");
+    }
+
+    @Test
+    void gpuWorkersScaleOnTheirOwnLoadMetric() {
+        String policy = section("resource \"aws_appautoscaling_policy\" \"gpu_inflight\"");
+        assertTrue(policy.contains("metric_name = \"remotemedia.segments.inflight\"") && policy.contains("namespace   = \"RemoteMedia\""), policy);
+        assertTrue(policy.contains("value = \"gpu-workers\""), "selects the GPU tasks' series: " + policy);
+        assertTrue(text.contains("{ name = \"REMOTEMEDIA_TELEMETRY_CLOUDWATCH_SERVICE\", value = \"gpu-workers\" }"),
+                "GPU tasks publish with the dimension the policy selects");
     }
 
     @Test
@@ -98,9 +133,12 @@ class TerraformModuleTest {
 
     @Test
     void outputsForTheDeployCli() {
-        for (String o : List.of("load_balancer_endpoint", "manifest_bucket", "ecr_repository_url", "example_node_config")) {
+        for (String o : List.of("load_balancer_endpoint", "cpu_workers_endpoint", "gpu_workers_endpoint", "public_cpu_endpoint",
+                "public_gpu_endpoint", "manifest_bucket", "ecr_repository_url", "example_node_config")) {
             assertTrue(outputs.containsKey(o), "output " + o);
         }
+        assertTrue(section("output \"gpu_workers_endpoint\"").contains("\"dns:///gpu-workers.${var.discovery_namespace}:50051\""),
+                "in-VPC callers get the dns:/// endpoint");
     }
 
     @Test

@@ -38,12 +38,14 @@ class CloudWatchExportTest {
                 @Override public int stepS() { return 1; }
                 @Override public int batchSize() { return 20; }
                 @Override public Optional<String> region() { return Optional.of("us-east-1"); }
+                @Override public Optional<String> service() { return Optional.of("gpu-workers"); }
                 @Override public Optional<String> endpointOverride() { return Optional.of("http://127.0.0.1:" + http.getAddress().getPort()); }
             };
             var registry = CloudWatchExport.create(cw, b -> b.credentialsProvider(
                     StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))));
             registry.counter("remotemedia.segments", "node_type", "SileroVAD").increment(3);
             registry.timer("remotemedia.utterance.latency", "outcome", "ok").record(Duration.ofMillis(120));
+            registry.gauge("remotemedia.segments.inflight", 3);
             long deadline = System.currentTimeMillis() + 10_000;
             while (bodies.stream().noneMatch(b -> b.contains("remotemedia.segments")) && System.currentTimeMillis() < deadline) Thread.sleep(100);
             registry.close();
@@ -52,6 +54,8 @@ class CloudWatchExportTest {
             assertTrue(all.contains("RemoteMedia"), "namespace sent");
             assertTrue(all.contains("remotemedia.segments"), "metric name sent");
             assertTrue(all.contains("remotemedia.utterance.latency"), "timer sent");
+            assertTrue(all.contains("remotemedia.segments.inflight"), "the worker load GPU services scale on");
+            assertTrue(all.contains("gpu-workers"), "with the service dimension the scaling policy selects on");
         } finally {
             http.stop(0);
         }
