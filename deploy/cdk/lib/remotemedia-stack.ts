@@ -1,11 +1,15 @@
 // The RemoteMedia worker fleet on ECS — the same architecture as deploy/terraform, as a CDK stack:
-// VPC across 2–3 AZs with NAT, an NLB on TCP 50051 (TLS when a certificate is given) with HTTP
-// health checks on 8080, Fargate workers on a FARGATE_SPOT/FARGATE mix with autoscaling, optional
-// GPU capacity (EC2 Auto Scaling group on the ECS GPU AMI), the manifests bucket, ECR, logs, the
-// API token secret and least-privilege IAM.
+// VPC across 2–3 AZs with NAT; CPU workers (Fargate, FARGATE_SPOT/FARGATE mix, autoscaling on CPU)
+// and GPU workers (EC2 Auto Scaling group on the ECS GPU AMI, autoscaling on segments in flight)
+// as separate services, each with its own Cloud Map name (one A record per task: in-VPC callers use
+// dns:///cpu-workers.NS:50051 and dns:///gpu-workers.NS:50051) and, for callers outside the VPC, its
+// own gRPC target group on an ALB (per-stream balancing; TLS, so only with a certificate); the
+// manifests bucket, ECR, logs, the API token secret and least-privilege IAM.
 import * as cdk from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -46,8 +50,18 @@ export interface RemoteMediaProps extends cdk.StackProps {
   readonly gpuMinSize?: number;
   readonly gpuMaxSize?: number;
   readonly gpuDesiredCount?: number;
-  /** ACM certificate: the listener becomes TLS (ALPN HTTP/2) when set. */
+  /** ACM certificate of the public ALB (gRPC through an ALB needs TLS); unset = no public endpoint, in-VPC discovery only. */
   readonly certificateArn?: string;
+  /** Private DNS namespace of the workers (cpu-workers.NS, gpu-workers.NS) and the records' TTL. */
+  readonly discoveryNamespace?: string;
+  readonly discoveryTtlSeconds?: number;
+  /** Named pipelines each role serves and advertises (remotemedia.grpc.pipelines); GPU ones are warmed. */
+  readonly cpuPipelines?: string;
+  readonly gpuPipelines?: string;
+  /** GPU service autoscaling: tasks, and the target of segments in flight per task. */
+  readonly gpuMinTasks?: number;
+  readonly gpuMaxTasks?: number;
+  readonly gpuInflightTarget?: number;
   readonly logRetentionDays?: logs.RetentionDays;
   /** ADOT collector sidecar sending traces to X-Ray. */
   readonly enableXray?: boolean;
@@ -113,12 +127,19 @@ export class RemoteMediaStack extends cdk.Stack {
 
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc, clusterName: name, enableFargateCapacityProviders: true, containerInsightsV2: ecs.ContainerInsights.ENABLED });
 
-    // Security groups: clients reach the NLB on 50051 from the allowed CIDRs only; the NLB reaches workers.
-    const nlbSg = new ec2.SecurityGroup(this, 'NlbSg', { vpc, description: 'RemoteMedia NLB: gRPC from allowed CIDRs', allowAllOutbound: true });
-    for (const cidr of allowedCidrs) nlbSg.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(50051), 'gRPC from allowed clients');
-    const workerSg = new ec2.SecurityGroup(this, 'WorkerSg', { vpc, description: 'RemoteMedia workers: only from the NLB', allowAllOutbound: true });
-    workerSg.addIngressRule(nlbSg, ec2.Port.tcp(50051), 'gRPC through the load balancer');
-    workerSg.addIngressRule(nlbSg, ec2.Port.tcp(8080), 'health checks from the load balancer');
+    const namespace = props.discoveryNamespace ?? 'remotemedia.internal';
+    const dnsTtl = cdk.Duration.seconds(props.discoveryTtlSeconds ?? 5);
+    cluster.addDefaultCloudMapNamespace({ name: namespace, type: servicediscovery.NamespaceType.DNS_PRIVATE, vpc });
+    const publicEndpoint = props.certificateArn !== undefined;
+    const GPU_PORT = 50051, CPU_PORT = 50052; // public (ALB) ports; the workers themselves listen on 50051
+
+    // Security groups: clients reach the ALB from the allowed CIDRs only; workers take gRPC from the
+    // ALB and from local instances inside the VPC (which call them directly through discovery).
+    const lbSg = new ec2.SecurityGroup(this, 'LbSg', { vpc, description: 'RemoteMedia ALB: gRPC (TLS) from allowed CIDRs', allowAllOutbound: true });
+    for (const cidr of allowedCidrs) lbSg.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcpRange(GPU_PORT, CPU_PORT), 'gRPC from allowed clients');
+    const workerSg = new ec2.SecurityGroup(this, 'WorkerSg', { vpc, description: 'RemoteMedia workers: from the ALB and the VPC', allowAllOutbound: true });
+    workerSg.addIngressRule(lbSg, ec2.Port.tcp(50051), 'gRPC through the load balancer');
+    workerSg.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(50051), 'gRPC from local instances in the VPC (service discovery)');
 
     const environment: Record<string, string> = {
       QUARKUS_PROFILE: 'prod,gpu',
@@ -136,7 +157,7 @@ export class RemoteMediaStack extends cdk.Stack {
     };
     const addWorker = (task: ecs.TaskDefinition, prefix: string, extra: Partial<ecs.ContainerDefinitionOptions> = {}) => {
       const c = task.addContainer('worker', {
-        image, environment, secrets, healthCheck, essential: true,
+        image, secrets, healthCheck, essential: true, environment,
         stopTimeout: cdk.Duration.seconds(30), // SIGTERM → NOT_SERVING, in-flight segments drain
         logging: ecs.LogDrivers.awsLogs({ logGroup: workerLogs, streamPrefix: prefix }),
         portMappings: [{ containerPort: 50051 }, { containerPort: 8080 }],
@@ -155,10 +176,14 @@ export class RemoteMediaStack extends cdk.Stack {
     const workerTask = new ecs.FargateTaskDefinition(this, 'WorkerTask', {
       family: `${name}-worker`, cpu: props.cpu ?? 2048, memoryLimitMiB: props.memoryMiB ?? 4096, taskRole,
     });
-    addWorker(workerTask, 'worker');
+    addWorker(workerTask, 'worker', {
+      environment: { ...environment, REMOTEMEDIA_GRPC_PIPELINES: props.cpuPipelines ?? 'stats-segments,vad',
+        REMOTEMEDIA_TELEMETRY_CLOUDWATCH_SERVICE: 'cpu-workers' },
+    });
     const worker = new ecs.FargateService(this, 'Worker', {
       cluster, taskDefinition: workerTask, serviceName: `${name}-worker`,
       desiredCount: minCapacity,
+      cloudMapOptions: { name: 'cpu-workers', dnsRecordType: servicediscovery.DnsRecordType.A, dnsTtl },
       securityGroups: [workerSg],
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       healthCheckGracePeriod: cdk.Duration.seconds(60),
@@ -169,21 +194,29 @@ export class RemoteMediaStack extends cdk.Stack {
       ],
     });
 
-    // NLB: TCP 50051 (TLS with ALPN h2 when a certificate is given); health checks are HTTP on 8080.
-    const nlb = new elbv2.NetworkLoadBalancer(this, 'Nlb', { vpc, internetFacing: true, crossZoneEnabled: true, securityGroups: [nlbSg] });
-    const targetGroup = new elbv2.NetworkTargetGroup(this, 'GrpcTargets', {
-      vpc, port: 50051, protocol: elbv2.Protocol.TCP, targetType: elbv2.TargetType.IP,
-      deregistrationDelay: cdk.Duration.seconds(30),
+    // Callers outside the VPC: an ALB with one gRPC target group per role. An NLB would pin each
+    // caller's single HTTP/2 connection — every session — to one task; an ALB balances each stream.
+    // The health check reads PipelineService/Ready's status code (UNAVAILABLE while warming or draining).
+    const alb = publicEndpoint ? new elbv2.ApplicationLoadBalancer(this, 'Alb', {
+      vpc, internetFacing: true, securityGroup: lbSg, idleTimeout: cdk.Duration.seconds(600),
+    }) : undefined;
+    const grpcTargets = (id: string) => new elbv2.ApplicationTargetGroup(this, id, {
+      vpc, port: 50051, protocol: elbv2.ApplicationProtocol.HTTP, protocolVersion: elbv2.ApplicationProtocolVersion.GRPC,
+      targetType: elbv2.TargetType.IP, deregistrationDelay: cdk.Duration.seconds(30),
       healthCheck: {
-        protocol: elbv2.Protocol.HTTP, port: '8080', path: '/q/health/ready',
+        path: '/remotemedia.v1.PipelineService/Ready', healthyGrpcCodes: '0',
         interval: cdk.Duration.seconds(10), healthyThresholdCount: 2, unhealthyThresholdCount: 2,
       },
     });
-    nlb.addListener('Grpc', props.certificateArn
-      ? { port: 50051, protocol: elbv2.Protocol.TLS, certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
-          sslPolicy: elbv2.SslPolicy.TLS13_RES, alpnPolicy: elbv2.AlpnPolicy.HTTP2_ONLY, defaultTargetGroups: [targetGroup] }
-      : { port: 50051, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [targetGroup] });
-    targetGroup.addTarget(worker.loadBalancerTarget({ containerName: 'worker', containerPort: 50051 }));
+    const listen = (id: string, port: number, targets: elbv2.ApplicationTargetGroup) => alb!.addListener(id, {
+      port, protocol: elbv2.ApplicationProtocol.HTTPS, open: false, sslPolicy: elbv2.SslPolicy.TLS13_RES,
+      certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn!)], defaultTargetGroups: [targets],
+    });
+    if (alb) {
+      const cpuTargets = grpcTargets('CpuTargets');
+      listen('Cpu', CPU_PORT, cpuTargets);
+      cpuTargets.addTarget(worker.loadBalancerTarget({ containerName: 'worker', containerPort: 50051 }));
+    }
 
     const scaling = worker.autoScaleTaskCount({ minCapacity, maxCapacity });
     scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.cpuTargetPercent ?? 70 });
@@ -219,11 +252,14 @@ export class RemoteMediaStack extends cdk.Stack {
         autoScalingGroup: asg, enableManagedTerminationProtection: false, capacityProviderName: `${name}-gpu`,
       });
       cluster.addAsgCapacityProvider(gpuCapacity);
+      const gpuPipelines = props.gpuPipelines ?? 'whisper-stt,whisper-stt-kokoro-tts';
       const gpuTask = new ecs.Ec2TaskDefinition(this, 'GpuTask', { family: `${name}-gpu`, networkMode: ecs.NetworkMode.AWS_VPC, taskRole });
       addWorker(gpuTask, 'gpu', {
         gpuCount: 1, memoryReservationMiB: 8192,
         // models: fetched on first start, warmed before gRPC health says SERVING
-        environment: { ...environment, REMOTEMEDIA_MODELS_AUTO_PULL: 'true', REMOTEMEDIA_MODELS_DEVICE: 'cuda', REMOTEMEDIA_GRPC_WARMUP_PIPELINES: 'whisper-stt' },
+        environment: { ...environment, REMOTEMEDIA_MODELS_AUTO_PULL: 'true', REMOTEMEDIA_MODELS_DEVICE: 'cuda',
+          REMOTEMEDIA_GRPC_WARMUP_PIPELINES: gpuPipelines, REMOTEMEDIA_GRPC_PIPELINES: gpuPipelines,
+          REMOTEMEDIA_TELEMETRY_CLOUDWATCH_SERVICE: 'gpu-workers' },
         healthCheck: { ...healthCheck, startPeriod: cdk.Duration.seconds(300) },
         logging: ecs.LogDrivers.awsLogs({ logGroup: gpuLogs, streamPrefix: 'gpu' }),
       });
@@ -233,18 +269,43 @@ export class RemoteMediaStack extends cdk.Stack {
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
         capacityProviderStrategies: [{ capacityProvider: gpuCapacity.capacityProviderName, weight: 1 }],
         circuitBreaker: { enable: true, rollback: true },
+        cloudMapOptions: { name: 'gpu-workers', dnsRecordType: servicediscovery.DnsRecordType.A, dnsTtl },
       });
-      targetGroup.addTarget(gpuService.loadBalancerTarget({ containerName: 'worker', containerPort: 50051 }));
+      if (alb) {
+        const gpuTargets = grpcTargets('GpuTargets');
+        listen('Gpu', GPU_PORT, gpuTargets);
+        gpuTargets.addTarget(gpuService.loadBalancerTarget({ containerName: 'worker', containerPort: 50051 }));
+      }
+      // GPU workers scale on the load they serve (segments in flight per task), not on CPU
+      const gpuMinTasks = props.gpuMinTasks ?? 1;
+      if (gpuMinTasks < 1) throw new Error('gpuMinTasks must be at least 1: the load metric comes from running tasks');
+      gpuService.autoScaleTaskCount({ minCapacity: gpuMinTasks, maxCapacity: props.gpuMaxTasks ?? 4 })
+        .scaleToTrackCustomMetric('Inflight', {
+          metric: new cloudwatch.Metric({
+            namespace: METRICS_NAMESPACE, metricName: 'remotemedia.segments.inflight',
+            dimensionsMap: { service: 'gpu-workers' }, statistic: 'Average', period: cdk.Duration.minutes(1),
+          }),
+          targetValue: props.gpuInflightTarget ?? 4,
+          scaleOutCooldown: cdk.Duration.seconds(60), scaleInCooldown: cdk.Duration.seconds(300),
+        });
+      new cdk.CfnOutput(this, 'GpuWorkersEndpoint', { value: `dns:///gpu-workers.${namespace}:50051` });
+      if (alb) new cdk.CfnOutput(this, 'PublicGpuEndpoint', { value: `${alb.loadBalancerDnsName}:${GPU_PORT}` });
     }
 
-    new cdk.CfnOutput(this, 'LoadBalancerEndpoint', { value: `${nlb.loadBalancerDnsName}:50051` });
+    new cdk.CfnOutput(this, 'CpuWorkersEndpoint', { value: `dns:///cpu-workers.${namespace}:50051` });
+    if (alb) {
+      new cdk.CfnOutput(this, 'PublicCpuEndpoint', { value: `${alb.loadBalancerDnsName}:${CPU_PORT}` });
+      new cdk.CfnOutput(this, 'LoadBalancerEndpoint', { value: `${alb.loadBalancerDnsName}:${props.enableGpu ? GPU_PORT : CPU_PORT}` });
+    }
     new cdk.CfnOutput(this, 'ManifestBucket', { value: manifests.bucketName });
     new cdk.CfnOutput(this, 'EcrRepositoryUrl', { value: repository.repositoryUri });
     new cdk.CfnOutput(this, 'ApiTokenSecretArn', { value: token.secretArn });
     new cdk.CfnOutput(this, 'ExampleNodeConfig', {
-      value: cdk.Fn.join('', ['{"id":"remote","node_type":"RemotePipelineNode","params":{"endpoint":"', nlb.loadBalancerDnsName,
-        ':50051","manifest_url":"s3://', manifests.bucketName, '/pipelines/whisper-stt.json","auth_token":"${REMOTEMEDIA_API_TOKEN}"',
-        props.certificateArn ? ',"tls":{"enabled":true}' : '', '}}']),
+      value: JSON.stringify({ id: 'remote', node_type: 'RemotePipelineNode', params: {
+        endpoint: `dns:///${props.enableGpu ? 'gpu' : 'cpu'}-workers.${namespace}:50051`,
+        pipeline: props.enableGpu ? 'whisper-stt' : 'stats-segments',
+        auth_token: '${REMOTEMEDIA_API_TOKEN}', load_balance_strategy: 'least_connections', discovery: { refresh_ms: 5000 },
+      } }),
     });
   }
 }

@@ -32,33 +32,55 @@ test('network: VPC over the AZs with public and private subnets and one NAT per 
   assert.throws(() => synth({ azCount: 4 }), /azCount must be 2 or 3/);
 });
 
-test('load balancer: NLB with TCP 50051, HTTP health checks on 8080, TLS with ALPN h2 when a certificate is given', () => {
-  const t = synth();
-  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network', Scheme: 'internet-facing' });
-  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 50051, Protocol: 'TCP' });
+test('outside callers: an ALB with one gRPC target group per role (health = PipelineService/Ready), only with a certificate', () => {
+  synth().resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0); // gRPC through an ALB needs TLS
+  const cert = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
+  const t = synth({ certificateArn: cert, enableGpu: true });
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'application', Scheme: 'internet-facing' });
+  t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
   t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-    Port: 50051, Protocol: 'TCP', TargetType: 'ip',
-    HealthCheckProtocol: 'HTTP', HealthCheckPort: '8080', HealthCheckPath: '/q/health/ready',
+    Port: 50051, Protocol: 'HTTP', ProtocolVersion: 'GRPC', TargetType: 'ip',
+    HealthCheckPath: '/remotemedia.v1.PipelineService/Ready', Matcher: { GrpcCode: '0' },
   });
-  const tls = synth({ certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' });
-  tls.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-    Port: 50051, Protocol: 'TLS', AlpnPolicy: ['HTTP2Only'],
-    Certificates: [{ CertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }],
-  });
+  for (const port of [50051, 50052]) {
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: port, Protocol: 'HTTPS', Certificates: [{ CertificateArn: cert }] });
+  }
+  // each listener forwards to its own target group: none is shared between CPU and GPU tasks
+  const listeners = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::Listener')) as any[];
+  const targets = listeners.map((l) => JSON.stringify(l.Properties.DefaultActions[0].TargetGroupArn));
+  assert.equal(new Set(targets).size, 2, `one target group per listener: ${targets}`);
+  const services = Object.values(t.findResources('AWS::ECS::Service')) as any[];
+  const serviceTargets = services.map((s) => JSON.stringify(s.Properties.LoadBalancers?.[0]?.TargetGroupArn));
+  assert.equal(new Set(serviceTargets).size, 2, `each service registers in its own target group: ${serviceTargets}`);
 });
 
-test('security groups: gRPC only from the allowed CIDRs; workers only from the NLB', () => {
-  const t = synth({ allowedCidrs: ['203.0.113.0/24'] });
+test('in-VPC callers: each worker service has its own Cloud Map name with A records and a short TTL', () => {
+  const t = synth({ enableGpu: true });
+  t.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', { Name: 'remotemedia.internal' });
+  for (const name of ['cpu-workers', 'gpu-workers']) {
+    t.hasResourceProperties('AWS::ServiceDiscovery::Service', {
+      Name: name, DnsConfig: Match.objectLike({ DnsRecords: [{ Type: 'A', TTL: 5 }] }),
+    });
+  }
+  const outputs = t.toJSON().Outputs;
+  assert.equal(outputs.GpuWorkersEndpoint.Value, 'dns:///gpu-workers.remotemedia.internal:50051');
+  assert.equal(outputs.CpuWorkersEndpoint.Value, 'dns:///cpu-workers.remotemedia.internal:50051');
+  const env = JSON.stringify(t.findResources('AWS::ECS::TaskDefinition'));
+  assert.match(env, /REMOTEMEDIA_GRPC_PIPELINES/);
+});
+
+test('security groups: gRPC only from the allowed CIDRs to the ALB; workers from the ALB and the VPC only', () => {
+  const t = synth({ allowedCidrs: ['203.0.113.0/24'], certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' });
   t.hasResourceProperties('AWS::EC2::SecurityGroup', {
-    GroupDescription: Match.stringLikeRegexp('NLB'),
-    SecurityGroupIngress: [Match.objectLike({ CidrIp: '203.0.113.0/24', FromPort: 50051, ToPort: 50051 })],
+    GroupDescription: Match.stringLikeRegexp('ALB'),
+    SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '203.0.113.0/24', FromPort: 50051, ToPort: 50052 })]),
   });
-  const ingress = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')) as any[];
-  assert.ok(ingress.length >= 2 && ingress.every((i) => i.Properties.SourceSecurityGroupId && !i.Properties.CidrIp),
-    'worker ingress comes from the NLB security group only');
   const groups = Object.values(t.findResources('AWS::EC2::SecurityGroup')) as any[];
   const worldIngress = groups.flatMap((g) => g.Properties.SecurityGroupIngress ?? []).filter((r: any) => r.CidrIp === '0.0.0.0/0');
   assert.deepEqual(worldIngress, [], 'no ingress is open to the world');
+  const worker = groups.find((g) => /workers/.test(g.Properties.GroupDescription));
+  const direct = (worker.Properties.SecurityGroupIngress ?? []) as any[];
+  assert.ok(direct.every((r) => r.FromPort === 50051), `workers take only gRPC directly: ${JSON.stringify(direct)}`);
 });
 
 test('workers: Fargate service on 70/30 FARGATE_SPOT/FARGATE, token secret injected, autoscaling 2-10 on CPU 70 and memory 80', () => {
@@ -69,7 +91,7 @@ test('workers: Fargate service on 70/30 FARGATE_SPOT/FARGATE, token secret injec
       { CapacityProvider: 'FARGATE', Weight: 30, Base: 1 },
     ],
     DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
-    LoadBalancers: [Match.objectLike({ ContainerName: 'worker', ContainerPort: 50051 })],
+    ServiceRegistries: [Match.objectLike({ RegistryArn: Match.anyValue() })],
   });
   t.hasResourceProperties('AWS::ECS::TaskDefinition', {
     RequiresCompatibilities: ['FARGATE'],
@@ -142,13 +164,27 @@ test('GPU: Auto Scaling group on the ECS GPU AMI, its capacity provider, and a G
   // the AMI comes from the ECS GPU-optimised SSM parameter
   assert.match(JSON.stringify(t.toJSON()), /amazon-linux-2\/gpu\/recommended/);
   assert.throws(() => synth({ enableGpu: true, gpuInstanceType: 'm5.xlarge' }), /NVIDIA GPU instance/);
+  // GPU tasks scale on their own load metric, not on CPU
+  t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+      CustomizedMetricSpecification: Match.objectLike({
+        Namespace: 'RemoteMedia', MetricName: 'remotemedia.segments.inflight', Statistic: 'Average',
+        Dimensions: [{ Name: 'service', Value: 'gpu-workers' }],
+      }),
+      TargetValue: 4,
+    }),
+  });
+  assert.match(JSON.stringify(t.findResources('AWS::ECS::TaskDefinition')), /REMOTEMEDIA_TELEMETRY_CLOUDWATCH_SERVICE","Value":"gpu-workers/);
   synth().resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 0);
 });
 
-test('outputs: endpoint, bucket, repository and an example node config', () => {
+test('outputs: endpoints, bucket, repository and an example node config', () => {
   const outputs = synth().toJSON().Outputs;
-  for (const name of ['LoadBalancerEndpoint', 'ManifestBucket', 'EcrRepositoryUrl', 'ApiTokenSecretArn', 'ExampleNodeConfig']) {
+  for (const name of ['CpuWorkersEndpoint', 'ManifestBucket', 'EcrRepositoryUrl', 'ApiTokenSecretArn', 'ExampleNodeConfig']) {
     assert.ok(outputs[name], `output ${name}`);
   }
   assert.match(JSON.stringify(outputs.ExampleNodeConfig), /RemotePipelineNode/);
+  assert.match(JSON.stringify(outputs.ExampleNodeConfig), /dns:\/\/\/cpu-workers/);
+  const pub = synth({ certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc', enableGpu: true }).toJSON().Outputs;
+  for (const name of ['LoadBalancerEndpoint', 'PublicCpuEndpoint', 'PublicGpuEndpoint', 'GpuWorkersEndpoint']) assert.ok(pub[name], `output ${name}`);
 });
