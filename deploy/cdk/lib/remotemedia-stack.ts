@@ -63,8 +63,9 @@ export interface RemoteMediaProps extends cdk.StackProps {
   readonly gpuMaxTasks?: number;
   readonly gpuInflightTarget?: number;
   readonly logRetentionDays?: logs.RetentionDays;
-  /** ADOT collector sidecar sending traces to X-Ray. */
+  /** ADOT collector sidecar sending traces to X-Ray, and its image (as your registry or mirror names it). */
   readonly enableXray?: boolean;
+  readonly adotImage?: string;
 }
 
 /** Instance families with NVIDIA GPUs that the ECS GPU AMI supports (as in the Terraform validation). */
@@ -165,7 +166,7 @@ export class RemoteMediaStack extends cdk.Stack {
       });
       if (props.enableXray) {
         task.addContainer('adot-collector', {
-          image: ecs.ContainerImage.fromRegistry('public.ecr.aws/aws-observability/aws-otel-collector:latest'),
+          image: ecs.ContainerImage.fromRegistry(props.adotImage ?? 'amazon/aws-otel-collector:latest'),
           essential: false, command: ['--config=/etc/ecs/ecs-default-config.yaml'],
           logging: ecs.LogDrivers.awsLogs({ logGroup: workerLogs, streamPrefix: 'adot' }),
         });

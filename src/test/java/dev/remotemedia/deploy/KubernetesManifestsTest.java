@@ -15,7 +15,11 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** deploy/k8s: labels, selectors and ports agree; the GPU worker has gRPC probes, a GPU, and a drain hook. */
+/**
+ * deploy/k8s: labels, selectors and ports agree; CPU and GPU workers are separate Deployments with
+ * their own headless Service (in-cluster discovery) and ALB Ingress (outside callers); the GPU
+ * worker has gRPC probes, a GPU, a drain hook, and scales on its own load metric.
+ */
 class KubernetesManifestsTest {
     static final List<JsonNode> docs = new ArrayList<>();
 
@@ -35,6 +39,11 @@ class KubernetesManifestsTest {
         return docs.stream().filter(d -> d.path("kind").asText().equals(kind)).findFirst().orElseThrow(() -> new AssertionError("no " + kind));
     }
 
+    static JsonNode named(String kind, String name) {
+        return docs.stream().filter(d -> d.path("kind").asText().equals(kind) && d.at("/metadata/name").asText().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+    }
+
     @Test
     void everythingLivesInTheNamespace() {
         String ns = kind("Namespace").at("/metadata/name").asText();
@@ -43,25 +52,32 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void selectorsMatchPodLabelsAndPortsMatchContainers() {
-        JsonNode deployment = kind("Deployment");
-        JsonNode podLabels = deployment.at("/spec/template/metadata/labels");
-        deployment.at("/spec/selector/matchLabels").fields().forEachRemaining(e -> assertEquals(e.getValue(), podLabels.get(e.getKey())));
-        JsonNode service = kind("Service");
-        service.at("/spec/selector").fields().forEachRemaining(e -> assertEquals(e.getValue(), podLabels.get(e.getKey()), "service selects the pods"));
-        JsonNode container = deployment.at("/spec/template/spec/containers/0");
-        List<String> portNames = new ArrayList<>();
-        container.path("ports").forEach(p -> portNames.add(p.path("name").asText()));
-        for (JsonNode p : service.at("/spec/ports")) assertTrue(portNames.contains(p.path("targetPort").asText()), "target port exists: " + p);
-        assertEquals(50051, service.at("/spec/ports/0/port").asInt());
-        assertEquals("LoadBalancer", service.at("/spec/type").asText());
-        assertTrue(service.at("/metadata/annotations").toString().contains("nlb"), "NLB annotations");
-        assertEquals(deployment.at("/metadata/name").asText(), kind("HorizontalPodAutoscaler").at("/spec/scaleTargetRef/name").asText());
+    void eachRoleHasItsOwnDeploymentHeadlessServiceAndIngress() {
+        for (String[] role : new String[][] {{"remotemedia-gpu", "gpu-workers"}, {"remotemedia-cpu", "cpu-workers"}}) {
+            JsonNode deployment = named("Deployment", role[0]);
+            JsonNode podLabels = deployment.at("/spec/template/metadata/labels");
+            deployment.at("/spec/selector/matchLabels").fields().forEachRemaining(e -> assertEquals(e.getValue(), podLabels.get(e.getKey())));
+            JsonNode service = named("Service", role[1]);
+            assertEquals("None", service.at("/spec/clusterIP").asText(), "headless: one A record per pod (dns:///" + role[1] + "…)");
+            service.at("/spec/selector").fields().forEachRemaining(e -> assertEquals(e.getValue(), podLabels.get(e.getKey()), "service selects the pods"));
+            JsonNode container = deployment.at("/spec/template/spec/containers/0");
+            List<String> portNames = new ArrayList<>();
+            container.path("ports").forEach(p -> portNames.add(p.path("name").asText()));
+            for (JsonNode p : service.at("/spec/ports")) assertTrue(portNames.contains(p.path("targetPort").asText()), "target port exists: " + p);
+            assertEquals(50051, service.at("/spec/ports/0/port").asInt());
+            JsonNode ingress = named("Ingress", role[0]);
+            assertEquals(role[1], ingress.at("/spec/rules/0/http/paths/0/backend/service/name").asText(), "its own backend, none shared");
+            assertEquals("GRPC", ingress.at("/metadata/annotations/alb.ingress.kubernetes.io~1backend-protocol-version").asText());
+            assertEquals("/remotemedia.v1.PipelineService/Ready", ingress.at("/metadata/annotations/alb.ingress.kubernetes.io~1healthcheck-path").asText());
+            assertEquals(role[0], named("HorizontalPodAutoscaler", role[0]).at("/spec/scaleTargetRef/name").asText());
+            assertTrue(container.path("env").toString().contains("REMOTEMEDIA_GRPC_PIPELINES"), role[0] + " advertises its pipelines");
+        }
+        assertTrue(!named("Deployment", "remotemedia-cpu").toString().contains("nvidia.com/gpu"), "CPU workers take no GPU");
     }
 
     @Test
     void gpuWorkerIsProbedOverGrpcAndDrains() {
-        JsonNode c = kind("Deployment").at("/spec/template/spec/containers/0");
+        JsonNode c = named("Deployment", "remotemedia-gpu").at("/spec/template/spec/containers/0");
         assertEquals(1, c.at("/resources/limits/nvidia.com~1gpu").asInt());
         assertEquals(50051, c.at("/readinessProbe/grpc/port").asInt());
         assertEquals(50051, c.at("/livenessProbe/grpc/port").asInt());
@@ -70,8 +86,8 @@ class KubernetesManifestsTest {
         for (JsonNode e : c.path("env")) if (e.path("name").asText().equals("REMOTEMEDIA_GRPC_AUTH_TOKENS")) token = e;
         assertEquals("remotemedia-api-token", token == null ? null : token.at("/valueFrom/secretKeyRef/name").asText());
         assertTrue(c.path("volumeMounts").toString().contains("/models"), "a model cache volume");
-        JsonNode hpa = kind("HorizontalPodAutoscaler");
-        assertEquals(2, hpa.at("/spec/minReplicas").asInt());
+        JsonNode hpa = named("HorizontalPodAutoscaler", "remotemedia-gpu");
+        assertEquals("remotemedia_segments_inflight", hpa.at("/spec/metrics/0/pods/metric/name").asText(), "GPU pods scale on their own load");
         assertEquals(10, hpa.at("/spec/maxReplicas").asInt());
         assertTrue(kind("ConfigMap").at("/data").has("stats-segments.json"));
     }
