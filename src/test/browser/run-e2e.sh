@@ -10,7 +10,7 @@ exec unshare -n bash -c '
   set -euo pipefail
   ip link set lo up
   ip route add default via 127.0.0.1 dev lo src 127.0.0.1
-  java -Dremotemedia.webrtc.disable-adapter-enumeration=true -Dquarkus.log.level=INFO \
+  java -Dremotemedia.webrtc.disable-adapter-enumeration=true -Dquarkus.log.level=INFO -Dremotemedia.grpc.serve=true \
        -jar "'"$jar"'" serve > "'"$out"'/server.log" 2>&1 &
   server=$!
   trap "kill $server 2>/dev/null || true" EXIT

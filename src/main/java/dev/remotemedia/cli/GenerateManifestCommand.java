@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 /** `generate-manifest --endpoint HOST:PORT [--template …]`: a local manifest (VAD → remote) that passes validation. */
 @Command(name = "generate-manifest", description = "Write a manifest that sends speech segments to remote endpoints (it passes `validate`).")
 final class GenerateManifestCommand implements Callable<Integer> {
-    @Option(names = "--endpoint", required = true, paramLabel = "HOST:PORT", description = "Remote endpoint; repeat for a pool.") List<String> endpoints;
+    @Option(names = "--endpoint", required = true, paramLabel = "HOST:PORT", description = "Remote endpoint: host:port or dns:///NAME:PORT (a fleet); repeat for a pool.") List<String> endpoints;
     @Option(names = "--template", defaultValue = "stats", description = "stats | stt | stt-tts | failover (default: ${DEFAULT-VALUE}).") String template;
     @Option(names = "--output", paramLabel = "F", description = "File to write (default: stdout).") Path output;
     @Mixin DebugOption debug;

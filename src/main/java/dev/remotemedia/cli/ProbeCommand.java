@@ -39,12 +39,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * `probe HOST:PORT`: health, services (reflection), Describe and optionally one test segment with
+ * `probe HOST:PORT` or `probe dns:///NAME:PORT` (every address the name resolves to, as a fleet's
+ * clients see it): health, services (reflection), Describe and optionally one test segment with
  * its latency — a grpcurl stand-in that needs only this jar.
  */
 @Command(name = "probe", description = "Check a remote instance: gRPC health, services, Describe, and optionally one test segment.")
 final class ProbeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "HOST:PORT")
+    @Parameters(index = "0", paramLabel = "HOST:PORT|dns:///NAME:PORT")
     String address;
 
     @Option(names = "--token", paramLabel = "T", description = "Bearer token (default: $REMOTEMEDIA_API_TOKEN).")
@@ -71,16 +72,35 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        int colon = address.lastIndexOf(':');
-        if (colon < 1) throw new IllegalArgumentException("address must be HOST:PORT, got " + address);
+        boolean dns = address.startsWith("dns:///");
+        String target = dns ? address.substring("dns:///".length()) : address;
+        int colon = target.lastIndexOf(':');
+        if (colon < 1) throw new IllegalArgumentException("address must be HOST:PORT or dns:///NAME:PORT, got " + address);
+        String host = target.substring(0, colon);
+        int port = Integer.parseInt(target.substring(colon + 1));
+        if (!dns) return probe(out, host, port, null) ? 0 : 1;
+        java.net.InetAddress[] addresses = java.net.InetAddress.getAllByName(host);
+        out.printf("%s resolves to %d address(es)%n", address, addresses.length);
+        int healthy = 0;
+        for (java.net.InetAddress a : addresses) {
+            out.printf("%n== %s:%d%n", a.getHostAddress(), port);
+            if (probe(out, a.getHostAddress(), port, host + ":" + port)) healthy++;
+        }
+        out.printf("%n%d of %d endpoint(s) OK%n", healthy, addresses.length);
+        return healthy == addresses.length ? 0 : 1;
+    }
+
+    /** Probes one address; {@code authority} is the name TLS checks when the address is an IP from discovery. */
+    private boolean probe(PrintWriter out, String host, int port, String authority) throws Exception {
         ChannelCredentials credentials = InsecureChannelCredentials.create();
         if (tls) {
             var b = TlsChannelCredentials.newBuilder();
             if (ca != null) b.trustManager(ca.toFile());
             credentials = b.build();
         }
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress(address.substring(0, colon),
-                Integer.parseInt(address.substring(colon + 1)), credentials).build();
+        var builder = Grpc.newChannelBuilderForAddress(host, port, credentials);
+        if (authority != null) builder.overrideAuthority(authority);
+        ManagedChannel channel = builder.build();
         Metadata headers = new Metadata();
         if (token != null && !token.isBlank()) {
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
@@ -106,6 +126,10 @@ final class ProbeCommand implements Callable<Integer> {
                     d.getCapacity().getActiveStreams(), d.getCapacity().getMaxStreams());
             out.println("node types: " + String.join(", ", d.getNodeTypesList().stream().map(t -> t.getName()).toList()));
             out.println("loaded: " + (d.getLoadedModelsCount() == 0 ? "(nothing yet)" : String.join(", ", d.getLoadedModelsList())));
+            out.println("serves: " + (d.getServesAnyPipeline() ? "any pipeline" : String.join(", ", d.getPipelinesList().stream()
+                    .map(p -> p.getName() + (p.getWarm() ? " (warm)" : "")).toList())));
+            out.printf("load: %d segment(s) in flight, %d served, recent queue wait %.1f ms%n", d.getLoad().getSegmentsInflight(),
+                    d.getLoad().getSegmentsServed(), d.getLoad().getQueueWaitMsRecent());
             if (segment) ok &= testSegment(out, channel, auth);
         } catch (StatusRuntimeException e) {
             out.println("error: " + e.getStatus());
@@ -114,7 +138,7 @@ final class ProbeCommand implements Callable<Integer> {
             channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
         }
         out.println(ok ? "OK" : "NOT OK");
-        return ok ? 0 : 1;
+        return ok;
     }
 
     private List<String> services(ManagedChannel channel, io.grpc.ClientInterceptor auth) throws Exception {

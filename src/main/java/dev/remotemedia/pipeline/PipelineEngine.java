@@ -74,11 +74,19 @@ public final class PipelineEngine implements AutoCloseable {
         shared.close();
     }
 
+    /**
+     * Named daemon threads carrying the class loader of whoever built the pool: the pool grows from
+     * whatever thread first submits work (a libwebrtc callback has no application class loader), and
+     * libraries that look things up through it (SmallRye Config behind Fault Tolerance) must find the app.
+     */
     static ThreadFactory namedDaemon(String prefix) {
         AtomicInteger n = new AtomicInteger();
+        ClassLoader creator = Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader() : PipelineEngine.class.getClassLoader();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            t.setContextClassLoader(creator);
             return t;
         };
     }

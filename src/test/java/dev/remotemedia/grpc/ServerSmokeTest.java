@@ -110,5 +110,21 @@ class ServerSmokeTest {
         var denied = CliTestSupport.cli("probe", "127.0.0.1:" + grpcPort, "--token", "wrong");
         assertEquals(1, denied.code());
         assertTrue(denied.out().contains("UNAUTHENTICATED"), denied.out());
+        var fleet = CliTestSupport.cli("probe", "dns:///127.0.0.1:" + grpcPort, "--token", TOKEN);
+        assertEquals(0, fleet.code(), fleet.out() + fleet.err());
+        assertTrue(fleet.out().contains("resolves to 1 address(es)") && fleet.out().contains("1 of 1 endpoint(s) OK"), fleet.out());
+        assertTrue(fleet.out().contains("serves: any pipeline") && fleet.out().contains("segment(s) in flight"), fleet.out());
+    }
+
+    @Test
+    void readyAnswersWithAStatusCodeAndNeedsNoToken() {
+        var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        try {
+            var ready = dev.remotemedia.grpc.v1.PipelineServiceGrpc.newBlockingStub(channel)
+                    .ready(dev.remotemedia.grpc.v1.ReadyRequest.getDefaultInstance());
+            assertEquals("local", ready.getRole(), "the test app runs the local role, asked to serve (remotemedia.grpc.serve)");
+        } finally {
+            channel.shutdownNow();
+        }
     }
 }

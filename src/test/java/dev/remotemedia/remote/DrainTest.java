@@ -22,7 +22,11 @@ class DrainTest {
             try (RemoteHarness running = new RemoteHarness(p)) {
                 running.send();
                 RemoteHarness.eventually(3000, "segment in flight", () -> s.handler().activeUnits() == 1);
+                assertEquals("gpu", s.handler().ready().await().indefinitely().getRole(), "ready before the drain");
                 s.handler().drain();
+                var notReady = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                        () -> s.handler().ready().await().indefinitely());
+                assertEquals(io.grpc.Status.Code.UNAVAILABLE, notReady.getStatus().getCode(), "load balancers read the code: " + notReady);
                 try (RemoteHarness late = new RemoteHarness(p)) {
                     late.send();
                     late.awaitAll(5000);
