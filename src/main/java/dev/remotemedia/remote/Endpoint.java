@@ -121,7 +121,8 @@ final class Endpoint {
         notServed.put(key, System.nanoTime() + forMs * 1_000_000);
     }
 
-    String state(String pipeline) {
+    /** In words, for error messages: "SERVING, breaker CLOSED", "NOT_SERVING, breaker CLOSED (unreachable: connection refused)". */
+    String describeState() {
         String s = switch (state) {
             case PENDING -> "joining (waiting for SERVING)";
             case RETIRED -> "left DNS";

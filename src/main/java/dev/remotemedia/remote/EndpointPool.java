@@ -362,9 +362,9 @@ final class EndpointPool implements AutoCloseable {
     }
 
     /** One line per endpoint for error messages: "10.0.1.7:50051 NOT_SERVING, breaker CLOSED (connection refused); …". */
-    String describe(String pipeline) {
+    String describe() {
         List<String> parts = new ArrayList<>();
-        for (Endpoint e : endpoints()) parts.add(e.address() + " " + e.state(pipeline));
+        for (Endpoint e : endpoints()) parts.add(e.address() + " " + e.describeState());
         discoveryProblems.forEach((t, why) -> parts.add(t + ": " + why));
         if (parts.isEmpty()) parts.add("no endpoints: " + String.join(", ", settings.targets().stream().map(Object::toString).toList())
                 + " resolved to no address");

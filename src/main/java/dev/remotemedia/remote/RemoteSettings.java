@@ -50,16 +50,6 @@ record RemoteSettings(List<String> endpoints, String inlineManifest, String mani
         return "the inline manifest";
     }
 
-    /**
-     * The longest a segment can take to get its final answer or error (documented bound): every
-     * round tries each endpoint once within timeout_ms, rounds are separated by the backoff.
-     */
-    long budgetMs(int endpointCount) {
-        long backoffs = 0, d = Math.max(1, backoffMs);
-        for (int i = 0; i < maxRetries; i++, d = Math.min(Math.min(30_000, Math.max(1, backoffMs) * 16), d * 2)) backoffs += d + d / 2;
-        return (long) (maxRetries + 1) * Math.max(1, endpointCount) * timeoutMs + backoffs;
-    }
-
     /** Sessions with the same endpoints and connection settings share one pool (and its breakers). */
     String poolKey() {
         return "remote-pool:" + String.join(",", endpoints) + "|" + timeoutMs + "|" + failureThreshold + "/" + successThreshold

@@ -136,9 +136,9 @@ final class SegmentDispatcher implements AutoCloseable {
                     .map(Throwable::getMessage).toList();
             return new RemoteCallException(ErrorKind.AllEndpointsFailed, "no endpoint in the group can serve " + settings.what()
                     + (why.isEmpty() ? " (none advertises it)" : ": " + String.join("; ", why))
-                    + "; endpoints: " + pool.describe(settings.pipeline()), RemoteCallException.Scope.FATAL);
+                    + "; endpoints: " + pool.describe(), RemoteCallException.Scope.FATAL);
         }
-        if (failures.isEmpty()) return new RoundFailed("no endpoint available (" + pool.describe(settings.pipeline()) + ")");
+        if (failures.isEmpty()) return new RoundFailed("no endpoint available (" + pool.describe() + ")");
         return new RoundFailed(String.join("; ", failures.stream().map(Throwable::getMessage).toList()));
     }
 

@@ -3,7 +3,7 @@ package dev.remotemedia.remote;
 import dev.remotemedia.pipeline.builtin.AudioStatsType;
 import dev.remotemedia.testing.FreeGrpcPort;
 import dev.remotemedia.testing.RemoteServers;
-import dev.remotemedia.testing.VariableDelayType;
+import dev.remotemedia.testing.DelayedType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,7 +160,7 @@ class FleetDiscoveryTest {
     @Test
     void aWorkerThatWasSlowOnceGetsTrafficBack() throws Exception {
         AtomicLong delay = new AtomicLong(60);
-        var slowOnce = servers.startOn("127.0.0.2", port, Path.of("manifests"), List.of(), List.of(new VariableDelayType(new AudioStatsType(), delay)));
+        var slowOnce = servers.startOn("127.0.0.2", port, Path.of("manifests"), List.of(), List.of(new DelayedType(new AudioStatsType(), delay::get)));
         records.add("127.0.0.2");
         var fast = worker("127.0.0.3", List.of(), Path.of("manifests"));
         try (RemoteHarness h = new RemoteHarness(params(manifest(), "\"load_balance_strategy\":\"least_latency\""), dns)) {

@@ -8,12 +8,21 @@ import dev.remotemedia.pipeline.Node;
 import dev.remotemedia.pipeline.NodeContext;
 import dev.remotemedia.pipeline.NodeType;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
-/** A node type with the same name as {@code delegate} that answers {@code delayMs} late (or never, with -1). */
-public record DelayedType(NodeType delegate, long delayMs) implements NodeType {
+/**
+ * A node type with the same name as {@code delegate} that answers {@code delayMs} late (or never,
+ * with -1). The delay is read per frame, so a test can make a worker slow for a while.
+ */
+public record DelayedType(NodeType delegate, LongSupplier delayMs) implements NodeType {
+    public DelayedType(NodeType delegate, long delayMs) {
+        this(delegate, () -> delayMs);
+    }
+
     @Override public String name() { return delegate.name(); }
     @Override public String description() { return delegate.description() + " (delayed for tests)"; }
     @Override public ParamSchema params() { return delegate.params(); }
@@ -26,9 +35,11 @@ public record DelayedType(NodeType delegate, long delayMs) implements NodeType {
         return new Node() {
             @Override
             public Multi<Frame> process(Multi<Frame> input) {
-                if (delayMs < 0) return input.onItem().transformToMultiAndConcatenate(f -> Multi.createFrom().nothing());
-                return inner.process(input.onItem().call(f -> io.smallrye.mutiny.Uni.createFrom().voidItem()
-                        .onItem().delayIt().by(Duration.ofMillis(delayMs))));
+                return inner.process(input.onItem().transformToUniAndConcatenate(f -> {
+                    long ms = delayMs.getAsLong();
+                    if (ms < 0) return Uni.createFrom().nothing(); // a black hole: never answers
+                    return ms == 0 ? Uni.createFrom().item(f) : Uni.createFrom().item(f).onItem().delayIt().by(Duration.ofMillis(ms));
+                }));
             }
 
             @Override
