@@ -47,7 +47,7 @@ public class GrpcServerSetup {
     @Singleton
     ManifestResolver resolver(PipelineEngine engine, Instance<S3Client> s3) {
         var fetcher = new ManifestFetcher(Duration.ofMillis(config.manifestCacheTtlMs()),
-                Duration.ofMillis(config.manifestFetchTimeoutMs()), 2, new S3ObjectStore(s3::get));
+                Duration.ofMillis(config.manifestFetchTimeoutMs()), 2, new S3ObjectStore(s3::get), engine.threads().blocking());
         return new ManifestResolver(engine::parse, Path.of(pipelineConfig.pipeline().manifestsDir()), fetcher);
     }
 

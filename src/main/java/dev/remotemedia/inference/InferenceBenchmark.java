@@ -48,7 +48,8 @@ public final class InferenceBenchmark {
             report(out, "(b) WhisperSTT, batch 1", one, segmentSeconds);
 
             java.util.concurrent.ExecutorService streams = java.util.concurrent.Executors.newFixedThreadPool(batch);
-            try (WhisperBatcher batcher = new WhisperBatcher(model, batch, 20)) {
+            try (dev.remotemedia.pipeline.MediaThreads threads = dev.remotemedia.pipeline.MediaThreads.forMachine();
+                 WhisperBatcher batcher = new WhisperBatcher(model, batch, 20, threads)) {
                 long t2 = System.nanoTime();
                 // one submitter per segment, as concurrent streams would be (their front ends run in parallel)
                 List<CompletableFuture<WhisperBatcher.Result>> all = windows.stream()

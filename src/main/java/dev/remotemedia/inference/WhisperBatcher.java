@@ -1,5 +1,6 @@
 package dev.remotemedia.inference;
 
+import dev.remotemedia.pipeline.MediaThreads;
 import dev.remotemedia.telemetry.Telemetry;
 import org.jboss.logging.Logger;
 
@@ -7,16 +8,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Dynamic batching for one Whisper model: windows from concurrent streams wait at most
  * {@code maxWaitMs} for each other and run as one batch of up to {@code maxBatch}. On a GPU one
  * batch of 8 costs little more than one window, which is where a batching server beats
- * one-request-at-a-time ones. Windows that need different prompts (language, task) go in separate batches.
+ * one-request-at-a-time ones. Windows that need different prompts (language, task) go in separate
+ * batches. No thread of its own: a full batch, or the timer after {@code maxWaitMs}, hands the
+ * batch to the blocking pool, where this model's batches run one at a time.
  */
 public final class WhisperBatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WhisperBatcher.class);
@@ -32,18 +36,19 @@ public final class WhisperBatcher implements AutoCloseable {
 
     private final WhisperModel model;
     private final int maxBatch;
-    private final long maxWaitNanos;
-    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final long maxWaitMs;
+    private final ScheduledExecutorService timer;
+    private final Executor lane; // this model's batches, one at a time, on the blocking pool
+    private final List<Request> waiting = new ArrayList<>(); // guarded by this
+    private ScheduledFuture<?> deadline;                    // guarded by this
     private volatile boolean closed;
 
-    public WhisperBatcher(WhisperModel model, int maxBatch, long maxWaitMs) {
+    public WhisperBatcher(WhisperModel model, int maxBatch, long maxWaitMs, MediaThreads threads) {
         this.model = model;
         this.maxBatch = Math.max(1, maxBatch);
-        this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
-        this.thread = new Thread(this::loop, "whisper-batcher");
-        thread.setDaemon(true);
-        thread.start();
+        this.maxWaitMs = maxWaitMs;
+        this.timer = threads.timer();
+        this.lane = MediaThreads.serial(threads.blocking());
     }
 
     public WhisperModel model() { return model; }
@@ -55,43 +60,54 @@ public final class WhisperBatcher implements AutoCloseable {
             f.completeExceptionally(new IllegalStateException("Whisper model is shut down"));
             return f;
         }
-        queue.add(new Request(model.features(audio16k), language, task, maxNewTokens, f));
+        Request r = new Request(model.features(audio16k), language, task, maxNewTokens, f);
+        synchronized (this) {
+            waiting.add(r);
+            if (count(waiting.get(0)) >= maxBatch) {
+                dispatch();
+            } else if (deadline == null) {
+                deadline = timer.schedule(this::dispatchOnTimer, maxWaitMs, TimeUnit.MILLISECONDS);
+            }
+        }
         return f;
     }
 
-    private void loop() {
-        List<Request> carry = new ArrayList<>();
-        while (!closed) {
-            try {
-                Request head = carry.isEmpty() ? queue.poll(200, TimeUnit.MILLISECONDS) : carry.remove(0);
-                if (head == null) continue;
-                List<Request> batch = new ArrayList<>(List.of(head));
-                // requests of another kind carried from the last round join first, then new arrivals until full or the wait is over
-                for (var it = carry.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
-                    Request r = it.next();
-                    if (r.sameKind(head)) {
-                        batch.add(r);
-                        it.remove();
-                    }
+    private int count(Request kind) {
+        return (int) waiting.stream().filter(kind::sameKind).count();
+    }
+
+    private synchronized void dispatchOnTimer() {
+        deadline = null;
+        dispatch();
+    }
+
+    /** Takes the oldest request and up to maxBatch of its kind; what remains waits for the next round. */
+    private void dispatch() {
+        while (!waiting.isEmpty()) {
+            Request head = waiting.get(0);
+            List<Request> batch = new ArrayList<>();
+            for (var it = waiting.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+                Request r = it.next();
+                if (r.sameKind(head)) {
+                    batch.add(r);
+                    it.remove();
                 }
-                long deadline = System.nanoTime() + maxWaitNanos;
-                while (batch.size() < maxBatch) {
-                    long left = deadline - System.nanoTime();
-                    Request r = left <= 0 ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
-                    if (r == null) break;
-                    if (r.sameKind(head)) batch.add(r);
-                    else carry.add(r);
-                }
-                run(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
             }
+            lane.execute(() -> run(batch));
+            if (waiting.isEmpty() || count(waiting.get(0)) < maxBatch) break;
         }
-        carry.forEach(r -> r.done.completeExceptionally(new IllegalStateException("Whisper model is shut down")));
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+        if (!waiting.isEmpty()) deadline = timer.schedule(this::dispatchOnTimer, maxWaitMs, TimeUnit.MILLISECONDS);
     }
 
     private void run(List<Request> batch) {
+        if (closed) {
+            batch.forEach(r -> r.done.completeExceptionally(new IllegalStateException("Whisper model is shut down")));
+            return;
+        }
         Request head = batch.get(0);
         long t0 = System.nanoTime();
         try {
@@ -108,12 +124,10 @@ public final class WhisperBatcher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (this) {
+            if (deadline != null) deadline.cancel(false);
+            waiting.forEach(r -> r.done.completeExceptionally(new IllegalStateException("Whisper model is shut down")));
+            waiting.clear();
         }
-        queue.forEach(r -> r.done.completeExceptionally(new IllegalStateException("Whisper model is shut down")));
     }
 }

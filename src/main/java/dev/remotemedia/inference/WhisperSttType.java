@@ -10,7 +10,7 @@ import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.FrameKind;
-import dev.remotemedia.pipeline.FrameNode;
+import dev.remotemedia.pipeline.AsyncFrameNode;
 import dev.remotemedia.pipeline.Node;
 import dev.remotemedia.pipeline.NodeContext;
 import dev.remotemedia.pipeline.NodeType;
@@ -27,6 +27,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * `WhisperSTT`: each speech segment → a `transcript` event (and a text frame for a TTS node
@@ -73,7 +75,7 @@ public final class WhisperSttType implements NodeType {
                 () -> WhisperModel.load(dir, device, threads));
         WhisperBatcher batcher = context.shared().get("whisper-batcher:" + dir + ":" + device + ":" + threads + ":"
                 + p.integer("max_batch") + ":" + p.integer("max_wait_ms"), WhisperBatcher.class,
-                () -> new WhisperBatcher(model, p.integer("max_batch"), p.integer("max_wait_ms")));
+                () -> new WhisperBatcher(model, p.integer("max_batch"), p.integer("max_wait_ms"), context.threads()));
         String language = p.string("language").equals("auto") ? null : p.string("language");
         if (language != null && model.multilingual() && !model.languages().contains(language)) {
             throw new PipelineException(ErrorKind.InvalidInput, context.nodeId(), "language \"" + language + "\" is not one of "
@@ -83,8 +85,12 @@ public final class WhisperSttType implements NodeType {
                 p.longValue("timeout_ms"), p.bool("emit_text"), p.string("model"));
     }
 
-    /** The per-session node: resamples, windows, waits for the batcher, emits. */
-    static final class WhisperNode extends FrameNode {
+    /**
+     * The per-session node: resamples, windows, hands the windows to the batcher and returns; the
+     * transcript is emitted when the batch completes (the media thread is free meanwhile, so a
+     * batch can hold the windows of more sessions than there are media threads).
+     */
+    static final class WhisperNode extends AsyncFrameNode {
         private final WhisperBatcher batcher;
         private final String language;
         private final String task;
@@ -108,19 +114,32 @@ public final class WhisperSttType implements NodeType {
         @Override protected Set<FrameKind> consumes() { return Set.of(FrameKind.SEGMENT); }
 
         @Override
-        protected void onFrame(Frame frame, Consumer<Frame> out) {
+        protected CompletionStage<?> start(Frame frame, Consumer<Frame> out) {
             SpeechSegment s = (SpeechSegment) frame;
             float[] mono = Pcm.toMono(s.audio().samples(), s.audio().channels());
             float[] audio = Resampler.resample(mono, s.audio().sampleRate(), LogMel.SAMPLE_RATE);
             if (audio.length == 0) throw new PipelineException(ErrorKind.InvalidInput, context.nodeId(), "segment " + s.id() + " has no audio");
             long t0 = System.nanoTime();
-            List<WhisperBatcher.Result> parts = new ArrayList<>();
+            List<CompletableFuture<WhisperBatcher.Result>> parts = new ArrayList<>();
             for (int off = 0; off < audio.length; off += LogMel.CHUNK_SAMPLES) {
                 float[] window = Arrays.copyOfRange(audio, off, Math.min(audio.length, off + LogMel.CHUNK_SAMPLES));
-                parts.add(await(batcher.submit(window, language, task, maxNewTokens), s.id()));
+                parts.add(batcher.submit(window, language, task, maxNewTokens));
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double audioSeconds = audio.length / (double) LogMel.SAMPLE_RATE;
+            CompletableFuture<Void> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+            // the deadline runs on the media path's timer (not CompletableFuture's own delayer thread)
+            var timeout = context.threads().timer().schedule(() -> all.completeExceptionally(new PipelineException(ErrorKind.NodeFailed,
+                    context.nodeId(), "segment " + s.id() + ": no transcript within " + timeoutMs + " ms")), timeoutMs, TimeUnit.MILLISECONDS);
+            return all.handle((v, e) -> {
+                timeout.cancel(false);
+                if (e != null) throw failure(e, s.id());
+                emit(s, parts.stream().map(CompletableFuture::join).toList(), audio.length, System.nanoTime() - t0, out);
+                return null;
+            });
+        }
+
+        private void emit(SpeechSegment s, List<WhisperBatcher.Result> parts, int samples, long nanos, Consumer<Frame> out) {
+            double seconds = nanos / 1e9;
+            double audioSeconds = samples / (double) LogMel.SAMPLE_RATE;
             StringBuilder text = new StringBuilder();
             double logprob = 0, noSpeech = 0;
             int tokens = 0, maxBatch = 0;
@@ -140,20 +159,10 @@ public final class WhisperSttType implements NodeType {
             if (emitText && !text.isEmpty()) out.accept(new TextFrame(text.toString(), s.id(), s.endMs()));
         }
 
-        private WhisperBatcher.Result await(java.util.concurrent.CompletableFuture<WhisperBatcher.Result> f, int segment) {
-            try {
-                return f.get(timeoutMs, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                f.cancel(false);
-                throw new PipelineException(ErrorKind.NodeFailed, context.nodeId(), "segment " + segment + ": no transcript within " + timeoutMs + " ms");
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof PipelineException pe) throw new PipelineException(pe.kind(), context.nodeId(), pe.getMessage());
-                throw new PipelineException(ErrorKind.NodeFailed, context.nodeId(), "segment " + segment + ": " + c);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PipelineException(ErrorKind.NodeFailed, context.nodeId(), "interrupted");
-            }
+        private PipelineException failure(Throwable e, int segment) {
+            Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (c instanceof PipelineException pe) return new PipelineException(pe.kind(), context.nodeId(), pe.getMessage());
+            return new PipelineException(ErrorKind.NodeFailed, context.nodeId(), "segment " + segment + ": " + c);
         }
 
         private static double round(double v) {

@@ -42,11 +42,18 @@ public final class ManifestFetcher {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private final Duration ttl;
+    private final java.util.concurrent.Executor io;
     private final Duration timeout;
     private final ObjectStore s3;
     private final TypedGuard<Uni<Fetched>> guard;
 
     public ManifestFetcher(Duration ttl, Duration timeout, int retries, ObjectStore s3) {
+        this(ttl, timeout, retries, s3, Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** @param io where fetches (blocking HTTP / S3 / file reads) run: the server passes its blocking pool */
+    public ManifestFetcher(Duration ttl, Duration timeout, int retries, ObjectStore s3, java.util.concurrent.Executor io) {
+        this.io = io;
         this.ttl = ttl;
         this.timeout = timeout;
         this.s3 = s3;
@@ -70,7 +77,7 @@ public final class ManifestFetcher {
         String etag = cached == null ? null : cached.content().etag();
         String lastModified = cached == null ? null : cached.content().lastModified();
         return guard.get(() -> Uni.createFrom().item(() -> load(url, etag, lastModified))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                        .runSubscriptionOn(io))
                 .map(f -> {
                     Telemetry.manifestFetch(scheme(url), f == null ? "not_modified" : "ok");
                     Fetched content = f == null ? cached.content() : f; // null: not modified

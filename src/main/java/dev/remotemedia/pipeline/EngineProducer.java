@@ -14,10 +14,11 @@ public class EngineProducer {
     @Produces
     @ApplicationScoped
     PipelineEngine engine(PipelineConfig config, ModelsConfig models) {
-        int threads = config.pipeline().workerThreads() > 0 ? config.pipeline().workerThreads()
-                : Math.max(2, Runtime.getRuntime().availableProcessors());
+        int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int workers = config.pipeline().workerThreads() > 0 ? config.pipeline().workerThreads() : cores;
+        int blocking = config.pipeline().blockingThreads() > 0 ? config.pipeline().blockingThreads() : cores;
         VariableSource vars = name -> ConfigProvider.getConfig().getOptionalValue(name, String.class);
-        PipelineEngine engine = new PipelineEngine(NodeTypeRegistry.load(), vars, threads);
+        PipelineEngine engine = new PipelineEngine(NodeTypeRegistry.load(), vars, new MediaThreads(workers, blocking));
         engine.shared().put(ModelStore.KEY, ModelStore.of(models)); // heavy nodes find their models through remotemedia.models.*
         return engine;
     }

@@ -23,8 +23,12 @@ public interface PipelineConfig {
         @WithDefault("manifests")
         String manifestsDir();
 
-        /** Threads of the media worker pool (inference, file I/O); 0 = number of cores. */
+        /** Threads of the media worker pool (node work: VAD, resampling, results); 0 = number of cores (at least 2). */
         @WithDefault("0")
         int workerThreads();
+
+        /** Threads of the blocking pool (model inference batches, espeak-ng, fetches); 0 = number of cores (at least 2). */
+        @WithDefault("0")
+        int blockingThreads();
     }
 }

@@ -8,9 +8,6 @@ import dev.remotemedia.manifest.VariableSource;
 
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The process-wide engine: node types, validation, shared services and the media worker pool.
@@ -21,25 +18,31 @@ public final class PipelineEngine implements AutoCloseable {
     private final NodeTypeRegistry registry;
     private final ManifestValidator validator;
     private final SharedServices shared = new SharedServices();
-    private final ExecutorService worker;
+    private final MediaThreads threads;
 
     public PipelineEngine(NodeTypeRegistry registry, VariableSource variables, int workerThreads) {
+        this(registry, variables, new MediaThreads(workerThreads, Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
+
+    public PipelineEngine(NodeTypeRegistry registry, VariableSource variables, MediaThreads threads) {
         this.registry = registry;
         this.validator = new ManifestValidator(registry, variables);
-        this.worker = Executors.newFixedThreadPool(workerThreads, namedDaemon("remotemedia-media"));
+        this.threads = threads;
     }
 
     public static PipelineEngine standalone() {
-        return new PipelineEngine(NodeTypeRegistry.load(), VariableSource.environment(),
-                Math.max(2, Runtime.getRuntime().availableProcessors()));
+        return new PipelineEngine(NodeTypeRegistry.load(), VariableSource.environment(), MediaThreads.forMachine());
     }
 
     public NodeTypeRegistry registry() { return registry; }
 
     public SharedServices shared() { return shared; }
 
-    /** The named pool for blocking media work (inference, file I/O). Never the event loop. */
-    public ExecutorService worker() { return worker; }
+    /** The media workers: node work and hand-offs. Never the event loop. */
+    public ExecutorService worker() { return threads.workers(); }
+
+    /** Every thread of the media path: workers, the timer, the blocking pool. */
+    public MediaThreads threads() { return threads; }
 
     public Manifest validate(JsonNode tree, String source) {
         return validator.validate(tree, source);
@@ -65,29 +68,7 @@ public final class PipelineEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS); // no model closed under a running inference
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        threads.close(); // waits for running work: no model closed under a running inference
         shared.close();
-    }
-
-    /**
-     * Named daemon threads carrying the class loader of whoever built the pool: the pool grows from
-     * whatever thread first submits work (a libwebrtc callback has no application class loader), and
-     * libraries that look things up through it (SmallRye Config behind Fault Tolerance) must find the app.
-     */
-    static ThreadFactory namedDaemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        ClassLoader creator = Thread.currentThread().getContextClassLoader() != null
-                ? Thread.currentThread().getContextClassLoader() : PipelineEngine.class.getClassLoader();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            t.setContextClassLoader(creator);
-            return t;
-        };
     }
 }

@@ -80,7 +80,7 @@ public final class PipelineGraph {
         try {
             for (NodeSpec spec : order) {
                 NodeType type = engine.registry().find(spec.nodeType()).orElseThrow();
-                var ctx = new NodeContext(sessionId, spec.id(), engine.worker(), engine.shared());
+                var ctx = new NodeContext(sessionId, spec.id(), engine.worker(), engine.threads(), engine.shared());
                 instances.put(spec.id(), type.create(ctx, spec.params()));
             }
         } catch (RuntimeException e) {

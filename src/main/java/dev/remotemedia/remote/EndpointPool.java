@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,6 +70,7 @@ final class EndpointPool implements AutoCloseable {
     private final ChannelCredentials credentials;
     private final ClientInterceptor auth;
     private final ScheduledExecutorService scheduler;
+    private final java.util.concurrent.Executor resolverLane; // one resolution at a time, off the timer
     private final AtomicLong rotation = new AtomicLong();
     private final AtomicLong probes = new AtomicLong();
     private final Map<String, Endpoint> members = new LinkedHashMap<>(); // guarded by this
@@ -80,13 +80,14 @@ final class EndpointPool implements AutoCloseable {
     private volatile List<Endpoint> all = List.of();     // joined endpoints, in discovery order
     private volatile List<Endpoint> usable = List.of();  // joined, healthy, breaker not open
     private volatile long lastRefreshNanos;
+    private final List<java.util.concurrent.Future<?>> periodic = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    EndpointPool(RemoteSettings s) {
-        this(s, SYSTEM_DNS);
-    }
-
-    EndpointPool(RemoteSettings s, Resolver resolver) {
+    /**
+     * @param threads the media path's threads: the timer runs probes, discovery and retirement checks
+     *                (not owned: the pool cancels its own tasks), name resolution runs on the blocking pool
+     */
+    EndpointPool(RemoteSettings s, Resolver resolver, dev.remotemedia.pipeline.MediaThreads threads) {
         this.settings = s;
         this.resolver = resolver;
         this.credentials = credentials(s.tls());
@@ -95,11 +96,8 @@ final class EndpointPool implements AutoCloseable {
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + s.authToken());
         }
         this.auth = MetadataUtils.newAttachHeadersInterceptor(headers);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "remotemedia-endpoint-pool");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = threads.timer();
+        this.resolverLane = dev.remotemedia.pipeline.MediaThreads.serial(threads.blocking());
         refresh(true);
         for (EndpointTarget t : s.targets()) {
             if (!t.discovered()) continue;
@@ -107,10 +105,11 @@ final class EndpointPool implements AutoCloseable {
             targetMeters.add(Telemetry.discoveredEndpoints(t.toString(), "pending", () -> count(t, Endpoint.State.PENDING)));
         }
         if (s.healthIntervalMs() > 0) {
-            scheduler.scheduleWithFixedDelay(this::probeAll, 0, s.healthIntervalMs(), TimeUnit.MILLISECONDS);
+            periodic.add(scheduler.scheduleWithFixedDelay(this::probeAll, 0, s.healthIntervalMs(), TimeUnit.MILLISECONDS));
         }
         if (s.targets().stream().anyMatch(EndpointTarget::discovered)) {
-            scheduler.scheduleWithFixedDelay(() -> refresh(false), s.discoveryRefreshMs(), s.discoveryRefreshMs(), TimeUnit.MILLISECONDS);
+            // resolution may block (a slow DNS server): the timer hands it to the blocking side, never runs it itself
+            periodic.add(scheduler.scheduleWithFixedDelay(() -> refreshLater(), s.discoveryRefreshMs(), s.discoveryRefreshMs(), TimeUnit.MILLISECONDS));
         }
     }
 
@@ -169,11 +168,13 @@ final class EndpointPool implements AutoCloseable {
         if (closed || settings.targets().stream().noneMatch(EndpointTarget::discovered)) return;
         if (System.nanoTime() - lastRefreshNanos < MIN_REFRESH_GAP_MS * 1_000_000) return;
         lastRefreshNanos = System.nanoTime();
-        try {
-            scheduler.execute(() -> refresh(false));
-        } catch (java.util.concurrent.RejectedExecutionException ignored) {
-            // closing
-        }
+        refreshLater();
+    }
+
+    /** Resolution off the timer thread (the JDK resolver blocks on the network). */
+    private void refreshLater() {
+        if (closed) return;
+        java.util.concurrent.CompletableFuture.runAsync(() -> refresh(false), resolverLane);
     }
 
     private Endpoint create(String address, EndpointTarget target, Endpoint.State state) {
@@ -216,6 +217,7 @@ final class EndpointPool implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException ex) {
             e.channel().shutdownNow();
         }
+
     }
 
     private synchronized void rebuild() {
@@ -376,7 +378,7 @@ final class EndpointPool implements AutoCloseable {
         synchronized (this) {
             closed = true;
         }
-        scheduler.shutdownNow();
+        periodic.forEach(f -> f.cancel(false)); // the timer is shared: stop only this pool's tasks
         endpoints().forEach(e -> e.channel().shutdownNow());
         meters.values().forEach(m -> m.forEach(Telemetry::remove));
         meters.clear();

@@ -82,7 +82,7 @@ public final class RemotePipelineType implements NodeType {
     public Node create(NodeContext context, Params params) {
         RemoteSettings s = RemoteSettings.from(params);
         EndpointPool.Resolver dns = context.shared().get(EndpointPool.RESOLVER_KEY, EndpointPool.Resolver.class, () -> EndpointPool.SYSTEM_DNS);
-        EndpointPool pool = context.shared().get(s.poolKey(), EndpointPool.class, () -> new EndpointPool(s, dns));
-        return new RemotePipelineNode(context, new SegmentDispatcher(pool, s, context.sessionId()));
+        EndpointPool pool = context.shared().get(s.poolKey(), EndpointPool.class, () -> new EndpointPool(s, dns, context.threads()));
+        return new RemotePipelineNode(context, new SegmentDispatcher(pool, s, context.sessionId(), context.threads().timer()));
     }
 }

@@ -51,6 +51,7 @@ final class SegmentDispatcher implements AutoCloseable {
     private final Map<Endpoint, EndpointStream> streams = new ConcurrentHashMap<>();
     private final TypedGuard<Uni<Outcome>> retry;
     private final String key;
+    private final java.util.concurrent.ScheduledExecutorService timer; // hedge delays
 
     /** Thrown when a round found no endpoint that could take the segment; the message lists why each failed. */
     static final class RoundFailed extends RuntimeException {
@@ -62,8 +63,9 @@ final class SegmentDispatcher implements AutoCloseable {
     /** What a segment produced: its outcome, or the final failure; plus failover notes. */
     record Delivery(Outcome outcome, RuntimeException failure, List<EventFrame> notes, int attempts) {}
 
-    SegmentDispatcher(EndpointPool pool, RemoteSettings settings, String sessionId) {
+    SegmentDispatcher(EndpointPool pool, RemoteSettings settings, String sessionId, java.util.concurrent.ScheduledExecutorService timer) {
         this.pool = pool;
+        this.timer = timer;
         this.settings = settings;
         this.key = settings.capabilityKey();
         ManifestRef.Builder ref = ManifestRef.newBuilder();
@@ -181,7 +183,7 @@ final class SegmentDispatcher implements AutoCloseable {
                 if (running.decrementAndGet() == 0) em.fail(err); // fail only when every copy failed
             };
             subscriptions.add(attempt(primary, unit, segmentId, trace).subscribe().with(em::complete, failed));
-            subscriptions.add(Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(settings.hedgeAfterMs()))
+            subscriptions.add(Uni.createFrom().voidItem().onItem().delayIt().onExecutor(timer).by(Duration.ofMillis(settings.hedgeAfterMs()))
                     .subscribe().with(v -> {
                         Endpoint other = pool.choose(settings.strategy(), Set.of(primary), key, settings.pipeline());
                         if (other == null || running.get() == 0) return;

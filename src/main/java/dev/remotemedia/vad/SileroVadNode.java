@@ -76,7 +76,7 @@ final class SileroVadNode implements Node {
     public Multi<Frame> process(Multi<Frame> input) {
         Multi<Object> frames = Multi.createBy().concatenating().streams(input.map(f -> (Object) f), Multi.createFrom().item(END));
         Multi<Object> items = stallMs <= 0 ? frames : Multi.createBy().merging().streams(frames,
-                Multi.createFrom().ticks().every(Duration.ofMillis(Math.max(50, stallMs / 4)))
+                Multi.createFrom().ticks().onExecutor(context.threads().timer()).every(Duration.ofMillis(Math.max(50, stallMs / 4)))
                         .onOverflow().drop().map(t -> TICK));
         // ticks never end: the END marker closes the merged stream, then the segmenter is flushed
         Multi<Frame> body = items.select().first(item -> item != END).onItem().transformToIterable(this::handle);

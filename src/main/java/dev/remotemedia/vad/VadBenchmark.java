@@ -72,7 +72,7 @@ public final class VadBenchmark {
     /** The node's own per-window path (re-framing, inference, segmentation, events), one 32 ms frame each. */
     private static long[] node(SileroModel model, float[] audio, int limitSeconds) {
         var settings = SegmenterSettings.of(RATE, 0.5, null, 250, 100, 30, 30);
-        var ctx = new NodeContext("bench", "vad", Runnable::run, new dev.remotemedia.pipeline.SharedServices());
+        var ctx = new NodeContext("bench", "vad", Runnable::run, null, new dev.remotemedia.pipeline.SharedServices());
         SileroVadNode node = new SileroVadNode(ctx, model, settings, false, false, 0);
         int windows = audio.length / WINDOW;
         if (limitSeconds > 0) windows = Math.min(windows, limitSeconds * RATE / WINDOW);

@@ -27,6 +27,7 @@ import dev.remotemedia.pipeline.ErrorKind;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.MediaThreads;
 import dev.remotemedia.pipeline.PipelineSession;
 import dev.remotemedia.telemetry.LogContext;
 import dev.remotemedia.telemetry.Telemetry;
@@ -75,15 +76,17 @@ final class WebRtcSession {
     private final RateConverter inConverter = new RateConverter(RATE);
     private final RateConverter outConverter = new RateConverter(RATE);
     private final Runnable onClosed;
+    private final MediaThreads threads;
     private final PipelineSession pipeline;
     private final long maxPendingInputMs;
     private final InputGate gate;
     private final io.micrometer.core.instrument.Counter framesIn = Telemetry.framesInCounter("webrtc"); // looked up once, not per frame
     private final io.micrometer.core.instrument.Counter framesDropped = Telemetry.framesDroppedCounter("webrtc", "overload");
 
-    WebRtcSession(String id, PeerFactory factory, RTCConfiguration config, PipelineSession pipeline, int maxOutgoing,
+    WebRtcSession(String id, PeerFactory factory, RTCConfiguration config, PipelineSession pipeline, MediaThreads threads, int maxOutgoing,
                   long maxPendingInputMs, Runnable onClosed) {
         this.id = id;
+        this.threads = threads;
         this.pipeline = pipeline;
         this.maxPendingInputMs = maxPendingInputMs;
         this.gate = new InputGate(maxPendingInputMs / (BATCH * 10));
@@ -110,8 +113,8 @@ final class WebRtcSession {
                         pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
                             @Override
                             public void onSuccess() {
-                                gathered.completeOnTimeout(null, gatherTimeoutMs, TimeUnit.MILLISECONDS)
-                                        .thenRun(() -> answer.complete(pc.getLocalDescription().sdp));
+                                threads.timer().schedule(() -> gathered.complete(null), gatherTimeoutMs, TimeUnit.MILLISECONDS);
+                                gathered.thenRun(() -> answer.complete(pc.getLocalDescription().sdp));
                             }
 
                             @Override
@@ -135,7 +138,7 @@ final class WebRtcSession {
         });
         if (SdpText.hasDataChannel(offer)) {
             // a client that negotiated a data channel but does not open "events" gets one from us
-            CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> {
+            threads.later(2000, () -> {
                 if (!closed && events == null && state == RTCPeerConnectionState.CONNECTED) {
                     RTCDataChannelInit init = new RTCDataChannelInit();
                     init.ordered = true;
@@ -326,7 +329,8 @@ final class WebRtcSession {
             state = s;
             stateSinceNanos = System.nanoTime();
             if (s == RTCPeerConnectionState.CONNECTED) lastAudioNanos = System.nanoTime();
-            if (s == RTCPeerConnectionState.CLOSED) CompletableFuture.runAsync(() -> close("peer closed the connection"));
+            // never close from inside the connection's own observer callback: hand it to a worker
+            if (s == RTCPeerConnectionState.CLOSED) threads.workers().execute(() -> close("peer closed the connection"));
         }
 
         @Override

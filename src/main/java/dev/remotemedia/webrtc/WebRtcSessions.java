@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,7 +40,8 @@ public class WebRtcSessions {
     private final Map<String, WebRtcSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
-    private volatile ScheduledExecutorService timers;
+    private final java.util.List<java.util.concurrent.Future<?>> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean timersStarted;
 
     /** Thrown when max-sessions is reached: 503 with Retry-After. */
     public static final class CapacityException extends RuntimeException {
@@ -56,21 +55,21 @@ public class WebRtcSessions {
         Telemetry.webrtcSessions(sessions::size);
     }
 
-    /** The 10 ms pacer and the sweeper start with the first session: a gpu worker never runs them. */
+    /**
+     * The 10 ms pacer and the sweeper start with the first session (a gpu worker never runs them),
+     * on the media path's one timer. The pacer only pushes queued frames; the sweeper hands closes to workers.
+     */
     private synchronized void startTimers() {
-        if (timers != null) return;
-        timers = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "remotemedia-webrtc-timers");
-            t.setDaemon(true);
-            return t;
-        });
-        timers.scheduleAtFixedRate(this::pace, 10, 10, TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        if (timersStarted) return;
+        timersStarted = true;
+        var timer = engine.threads().timer();
+        timers.add(timer.scheduleAtFixedRate(this::pace, 10, 10, TimeUnit.MILLISECONDS));
+        timers.add(timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS));
     }
 
     /** Creates a session for an offer; the future's answer SDP is ready when ICE gathering is done. */
     public WebRtcSession open(Manifest manifest) {
-        if (timers == null) startTimers();
+        if (!timersStarted) startTimers();
         if (recycling()) {
             throw new CapacityException("this instance is recycling after " + config.recycleAfterSessions() + " sessions (remotemedia.webrtc.recycle-after-sessions); "
                     + "it stops once its " + sessions.size() + " open sessions end — connect to another instance");
@@ -82,7 +81,7 @@ public class WebRtcSessions {
         String id = UUID.randomUUID().toString();
         try {
             var pipeline = engine.open(manifest, id);
-            WebRtcSession s = new WebRtcSession(id, factory, rtcConfiguration(), pipeline, config.maxQueuedOutputFrames(),
+            WebRtcSession s = new WebRtcSession(id, factory, rtcConfiguration(), pipeline, engine.threads(), config.maxQueuedOutputFrames(),
                     config.maxPendingInputMs(), () -> {
                 if (sessions.remove(id) != null) admitted.decrementAndGet();
             });
@@ -166,7 +165,7 @@ public class WebRtcSessions {
 
     void shutdown(@Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS) ShutdownEvent event) {
         sessions.values().forEach(s -> s.close("server shutting down"));
-        if (timers != null) timers.shutdownNow();
+        timers.forEach(f -> f.cancel(false));
         factory.close();
     }
 }

@@ -7,7 +7,6 @@ import dev.remotemedia.pipeline.PipelineEngine;
 import dev.remotemedia.pipeline.PipelineException;
 import dev.remotemedia.pipeline.TokenAuthenticator;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -78,7 +77,7 @@ public class WhipResource {
             return Uni.createFrom().item(text(503, e.kind() + ": " + e.getMessage()));
         }
         return Uni.createFrom().completionStage(session.answer(offer, config.iceGatherTimeoutMs()))
-                .emitOn(Infrastructure.getDefaultExecutor()) // off libwebrtc's native thread before building the response
+                .emitOn(engine.worker()) // off libwebrtc's native thread before building the response
                 .ifNoItem().after(Duration.ofMillis(config.iceGatherTimeoutMs() + 5000)).fail()
                 .map(answer -> withAppClassLoader(() -> {
                     String sdp = config.publicAddress().map(a -> SdpText.rewriteAddresses(answer, a)).orElse(answer);

@@ -63,17 +63,18 @@ class SpeechToSpeechTest {
         }
     }
 
+    /** Whisper does not hold a media thread while its batch runs: 8 sessions on 2 media threads still batch together. */
     @Test
-    void concurrentSessionsShareBatches() throws Exception {
+    void concurrentSessionsShareBatchesLargerThanTheMediaPool() throws Exception {
         Path whisper = TinyModels.whisper(tmp.resolve("whisper"), TinyModels.ENGLISH);
         String manifest = "{\"version\":\"v1\",\"nodes\":[{\"id\":\"stt\",\"node_type\":\"WhisperSTT\",\"params\":{\"model\":\""
                 + whisper + "\",\"device\":\"cpu\",\"max_batch\":8,\"max_wait_ms\":300}}]}";
         try (PipelineEngine engine = new PipelineEngine(dev.remotemedia.pipeline.NodeTypeRegistry.load(),
-                dev.remotemedia.manifest.VariableSource.environment(), 8)) {
+                dev.remotemedia.manifest.VariableSource.environment(), new dev.remotemedia.pipeline.MediaThreads(2, 2))) {
             var m = engine.parse(manifest, "t");
             engine.open(m, "warm").close(); // load once, outside the measured batch
             List<CompletableFuture<List<Frame>>> sessions = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 8; i++) {
                 var audio = new AudioFrame(Signals.sine(300 + 50 * i, 16000, 1.0, 0.5), 16000, 1, 0);
                 var session = engine.open(m, "s" + i);
                 sessions.add(session.run(Multi.createFrom().items((Frame) new SpeechSegment(1, 0, 1000, audio)))
@@ -86,7 +87,7 @@ class SpeechToSpeechTest {
                 assertEquals(TinyModels.TEXT, t.fields().path("text").asText());
                 maxBatch = Math.max(maxBatch, t.fields().path("batch_size").asInt());
             }
-            assertTrue(maxBatch > 1, "windows of concurrent sessions were decoded together (largest batch " + maxBatch + ")");
+            assertTrue(maxBatch >= 4, "windows of 8 sessions on 2 media threads were decoded together (largest batch " + maxBatch + ")");
         }
     }
 

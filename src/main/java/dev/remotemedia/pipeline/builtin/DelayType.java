@@ -36,7 +36,8 @@ public final class DelayType implements NodeType {
             public Multi<Frame> process(Multi<Frame> input) {
                 if (ms < 0) return input.onItem().transformToMultiAndConcatenate(f -> Multi.createFrom().nothing());
                 if (ms == 0) return input;
-                return input.onItem().call(f -> Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(ms)));
+                return input.onItem().call(f -> Uni.createFrom().voidItem().onItem().delayIt()
+                        .onExecutor(context.threads().timer()).by(Duration.ofMillis(ms)));
             }
         };
     }
