@@ -31,6 +31,8 @@ final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--timeout-ms", defaultValue = "3000", description = "RemotePipelineNode timeout_ms (default: ${DEFAULT-VALUE}).") long timeoutMs;
     @Option(names = "--workers-dns", description = "Start the remotes as a fleet: 127.0.0.2, .3, … on one port, one name in a hosts file, "
             + "the local role using dns:///NAME:PORT (run.sh passes -Djdk.net.hosts.file).") boolean workersDns;
+    @Option(names = "--tolerance", defaultValue = "5", description = "Percent of input frames the local instance may shed, and of expected "
+            + "segments that may be missing, before the run fails (default: ${DEFAULT-VALUE}).") double tolerance;
     @Mixin DebugOption debug;
     @Spec CommandSpec spec;
 
@@ -38,7 +40,7 @@ final class LoadTestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!via.equals("grpc") && !via.equals("webrtc")) throw new IllegalArgumentException("--via must be webrtc or grpc");
         var options = new LoadTest.Options(via, sessions, remotes, parse(duration), endpoints, wav, opt(killAfter), opt(restartAfter),
-                killAll, delayMs, blackhole, report, timeoutMs, cycles, workersDns);
+                killAll, delayMs, blackhole, report, timeoutMs, cycles, workersDns, tolerance);
         return new LoadTest(options, spec.commandLine().getOut()).run();
     }
 

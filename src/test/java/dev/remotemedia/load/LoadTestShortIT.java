@@ -30,6 +30,7 @@ class LoadTestShortIT {
         assertEquals(0, r.get("duplicated").asInt(), log);
         assertTrue(r.get("segments_sent").asInt() >= 12, "about 3 segments per session per 10 s: " + r);
         assertEquals(r.get("segments_sent").asInt(), r.get("results").asInt(), "every segment got its result despite the kill");
+        assertEquals(r.get("segments_expected").asInt(), r.get("segments_sent").asInt(), "as many segments cut as the audio held: " + r);
         assertTrue(log.contains("fault: SIGKILL remote-0"), log);
     }
 }
