@@ -48,7 +48,7 @@ final class RemotePipelineNode implements Node {
                             .onItem().transformToIterable(list -> list))
                     .subscribe().with(out::emit, out::fail, out::complete);
             out.onTermination(ordered::cancel);
-        }, BackPressureStrategy.BUFFER);
+        }, BackPressureStrategy.BUFFER).emitOn(context.worker()); // off grpc's callback threads, back to the session's media lane
     }
 
     /** Dispatches one frame; its results complete the future (in order), a final error goes to {@code early} at once. */
