@@ -41,7 +41,7 @@ final class RemotePipelineNode implements Node {
         // deliver results in arrival order: later segments do not wait for earlier ones to be *sent*.
         // A segment's final error does not wait in that order: it goes out as soon as its own retry
         // budget is spent, never behind another segment that is still retrying.
-        return Multi.createFrom().emitter(out -> {
+        return Multi.createFrom().<Frame>emitter(out -> {
             var ordered = input.map(frame -> start(frame, out::emit))
                     .onOverflow().buffer(100_000)
                     .onItem().transformToMultiAndConcatenate(pending -> Multi.createFrom().completionStage(pending)
