@@ -88,6 +88,7 @@ public final class RemoteBenchmark {
                         }))
                 .addMethod(PipelineServiceGrpc.getDescribeMethod(), ServerCalls.asyncUnaryCall((req, o) -> o.onCompleted()))
                 .addMethod(PipelineServiceGrpc.getExecuteMethod(), ServerCalls.asyncUnaryCall((req, o) -> o.onCompleted()))
+                .addMethod(PipelineServiceGrpc.getReadyMethod(), ServerCalls.asyncUnaryCall((req, o) -> o.onCompleted()))
                 .build();
     }
 

@@ -23,6 +23,14 @@ class CliTest {
         return CliTestSupport.cli(args);
     }
 
+    /** Not a timing test: the benchmark must run end to end and print both sides (a proto change once broke its echo server). */
+    @Test
+    void benchRemoteRunsBothSides() {
+        var r = cli("bench", "remote", "--rounds", "30");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("raw grpc-java ping-pong") && r.out().contains("RemotePipelineNode") && r.out().contains("node / raw"), r.out());
+    }
+
     @Test
     void validateExitsZeroForAValidManifest() throws Exception {
         Path f = Files.writeString(dir.resolve("ok.json"), "{\"version\":\"v1\",\"nodes\":[{\"id\":\"s\",\"node_type\":\"AudioStats\"}]}");
