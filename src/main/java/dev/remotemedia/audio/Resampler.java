@@ -84,17 +84,30 @@ public final class Resampler {
             long num = nextOut * down;
             long base = num / up;
             int phase = (int) (num % up);
-            float[] taps = phases[phase];
-            long first = base - half + 1;
-            double acc = 0;
-            for (int k = 0; k < taps.length; k++) {
-                long idx = first + k;
-                if (idx >= bufferStart) acc += taps[k] * buffer[(int) (idx - bufferStart)];
-            }
-            out[i] = (float) acc;
+            out[i] = dot(phases[phase], buffer, base - half + 1 - bufferStart);
         }
         discardBefore((nextOut * down) / up - half + 1);
         return out;
+    }
+
+    /**
+     * One output sample: the phase's taps against the input from {@code offset} (taps before the
+     * buffer start see zeros). The hot loop of every resampled stream (192 taps per output sample for
+     * 48 → 16 kHz), so: no branch per tap, int indices, four partial sums the CPU can overlap.
+     */
+    private static float dot(float[] taps, float[] buffer, long offset) {
+        int k = (int) Math.max(0, -offset);
+        int base = (int) (offset + k);
+        int n = taps.length;
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        for (; k + 3 < n; k += 4, base += 4) {
+            a0 += taps[k] * buffer[base];
+            a1 += taps[k + 1] * buffer[base + 1];
+            a2 += taps[k + 2] * buffer[base + 2];
+            a3 += taps[k + 3] * buffer[base + 3];
+        }
+        for (; k < n; k++, base++) a0 += taps[k] * buffer[base];
+        return (a0 + a1) + (a2 + a3);
     }
 
     private void append(float[] input) {
