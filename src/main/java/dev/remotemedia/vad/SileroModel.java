@@ -27,6 +27,7 @@ public final class SileroModel implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String source;
+    private final java.util.List<String> outputNames; // probability, then the new state (as the exports name them)
 
     private SileroModel(byte[] bytes, String source) throws OrtException {
         this.env = OrtEnvironment.getEnvironment();
@@ -37,7 +38,11 @@ public final class SileroModel implements AutoCloseable {
             this.session = env.createSession(bytes, options);
         }
         this.source = source;
+        this.outputNames = java.util.List.copyOf(session.getOutputNames());
     }
+
+    /** Output names in the model's order: speech probability, new recurrent state. */
+    java.util.List<String> outputNames() { return outputNames; }
 
     /** Loads the bundled model (checksum verified) or, when {@code modelPath} is set, that file. */
     public static SileroModel load(String modelPath) {

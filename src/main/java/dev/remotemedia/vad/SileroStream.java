@@ -20,10 +20,16 @@ public final class SileroStream implements AutoCloseable {
     private final int window;
     private final int context;
     private final FloatBuffer input;
-    private final FloatBuffer state;
+    private final FloatBuffer state;   // the recurrent state fed to the next window …
+    private final FloatBuffer spare;   // … and where ORT writes the new one; swapped after each window
+    private final FloatBuffer prob;
     private final OnnxTensor inputTensor;
-    private final OnnxTensor stateTensor;
+    private OnnxTensor stateTensor;
+    private OnnxTensor spareTensor;
+    private final OnnxTensor probTensor;
     private final OnnxTensor rateTensor;
+    private Map<String, OnnxTensor> inputs;
+    private Map<String, OnnxTensor> outputs;
     private final float[] tail;
 
     SileroStream(SileroModel model, int sampleRate) {
@@ -33,11 +39,16 @@ public final class SileroStream implements AutoCloseable {
         this.context = sampleRate == 16000 ? 64 : 32;
         this.input = direct(context + window);
         this.state = direct(2 * 128);
+        this.spare = direct(2 * 128);
+        this.prob = direct(1);
         this.tail = new float[context];
         try {
             this.inputTensor = OnnxTensor.createTensor(model.env(), input, new long[] {1, context + window});
             this.stateTensor = OnnxTensor.createTensor(model.env(), state, new long[] {2, 1, 128});
+            this.spareTensor = OnnxTensor.createTensor(model.env(), spare, new long[] {2, 1, 128});
+            this.probTensor = OnnxTensor.createTensor(model.env(), prob, new long[] {1, 1});
             this.rateTensor = OnnxTensor.createTensor(model.env(), new long[] {sampleRate});
+            bind();
         } catch (OrtException e) {
             throw new IllegalStateException("cannot create VAD tensors: " + e.getMessage(), e);
         }
@@ -61,21 +72,29 @@ public final class SileroStream implements AutoCloseable {
         input.clear();
         input.put(tail).put(samples, offset, window);
         System.arraycopy(samples, offset + window - context, tail, 0, context);
-        try (OrtSession.Result r = model.session().run(Map.of("input", inputTensor, "state", stateTensor, "sr", rateTensor))) {
-            float prob = ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
-            FloatBuffer next = ((OnnxTensor) r.get(1)).getFloatBuffer();
-            state.clear();
-            state.put(next);
-            return prob;
+        // outputs are written into our own tensors (no allocation per window), the new state into the
+        // spare buffer, which then becomes the input state: no copy either
+        try (OrtSession.Result r = model.session().run(inputs, outputs)) {
+            OnnxTensor used = stateTensor;
+            stateTensor = spareTensor;
+            spareTensor = used;
+            bind();
+            return prob.get(0);
         } catch (OrtException e) {
             throw new IllegalStateException("VAD inference failed: " + e.getMessage(), e);
         }
     }
 
+    private void bind() {
+        inputs = Map.of("input", inputTensor, "state", stateTensor, "sr", rateTensor);
+        outputs = Map.of(model.outputNames().get(0), probTensor, model.outputNames().get(1), spareTensor);
+    }
+
     /** Forgets the recurrent state and context (a new, unrelated stream). */
-    public void reset() {
-        state.clear();
-        for (int i = 0; i < state.capacity(); i++) state.put(i, 0f);
+    public synchronized void reset() {
+        for (FloatBuffer b : new FloatBuffer[] {state, spare}) {
+            for (int i = 0; i < b.capacity(); i++) b.put(i, 0f);
+        }
         java.util.Arrays.fill(tail, 0f);
     }
 
@@ -85,6 +104,8 @@ public final class SileroStream implements AutoCloseable {
         closed = true;
         inputTensor.close();
         stateTensor.close();
+        spareTensor.close();
+        probTensor.close();
         rateTensor.close();
     }
 }
