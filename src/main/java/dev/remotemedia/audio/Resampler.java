@@ -7,8 +7,8 @@ package dev.remotemedia.audio;
  * exactly (no timing drift); {@link #flush()} drains the look-ahead at end of stream.
  */
 public final class Resampler {
-    /** Filter half-width, in zero crossings of the lower of the two rates. */
-    private static final int ZERO_CROSSINGS = 32;
+    /** Filter half-width, in zero crossings of the lower of the two rates: the default, for audio people hear. */
+    public static final int ZERO_CROSSINGS = 32;
     private static final double KAISER_BETA = 8.0;
     /** Cutoff as a fraction of the lower Nyquist: -6 dB at 0.92, stop band from ≈ 0.99. */
     private static final double ROLLOFF = 0.92;
@@ -18,7 +18,7 @@ public final class Resampler {
     private final int half;   // taps each side, in input samples
     private final float[][] phases; // [L][2*half], shared per ratio
     // filter design costs thousands of Bessel evaluations (44.1→16 kHz: 160 phases); sessions and segments reuse it
-    private static final java.util.concurrent.ConcurrentHashMap<Long, float[][]> FILTERS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<String, float[][]> FILTERS = new java.util.concurrent.ConcurrentHashMap<>();
     private float[] buffer = new float[4096];
     private long bufferStart;  // absolute input index of buffer[0]
     private int bufferLength;
@@ -26,12 +26,20 @@ public final class Resampler {
     private long inputCount;
 
     public Resampler(int inputRate, int outputRate) {
+        this(inputRate, outputRate, ZERO_CROSSINGS);
+    }
+
+    /**
+     * @param zeroCrossings filter half-width: cost per output sample grows with it; fewer give a wider
+     *                      transition band (16: fine for a model's input, such as the VAD's 16 kHz)
+     */
+    public Resampler(int inputRate, int outputRate, int zeroCrossings) {
         if (inputRate <= 0 || outputRate <= 0) throw new IllegalArgumentException("rates must be positive");
         int g = gcd(inputRate, outputRate);
         this.up = outputRate / g;
         this.down = inputRate / g;
-        this.half = (int) Math.ceil(ZERO_CROSSINGS / Math.min(1.0, (double) up / down));
-        this.phases = FILTERS.computeIfAbsent(((long) up << 32) | down, k -> design(up, down, half));
+        this.half = (int) Math.ceil(zeroCrossings / Math.min(1.0, (double) up / down));
+        this.phases = FILTERS.computeIfAbsent(up + "/" + down + "/" + half, k -> design(up, down, half));
     }
 
     /** The polyphase Kaiser-windowed sinc for L/M; read-only once made, so every resampler of that ratio shares it. */
