@@ -122,6 +122,13 @@ public final class Telemetry {
                 .description("Audio frames dropped at the input (10 ms each for WebRTC)").register(registry());
     }
 
+    /** remotemedia_webrtc_native_releases_total{object,outcome}: owning references released after close (webrtc-java 0.14.0 leak fix) */
+    public static void webrtcNativeRelease(String object, String outcome) {
+        Counter.builder("remotemedia.webrtc.native.releases").tag("object", object).tag("outcome", outcome)
+                .description("Native references released after a peer connection closed (outcome freed = it was the last one)")
+                .register(registry()).increment();
+    }
+
     /** remotemedia_vad_windows_total */
     public static Counter vadWindows() {
         return Counter.builder("remotemedia.vad.windows").description("Silero VAD windows scored").register(registry());

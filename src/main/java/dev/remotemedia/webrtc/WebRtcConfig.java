@@ -12,6 +12,13 @@ public interface WebRtcConfig {
     /** WHIP and the page; empty = on in the local role, off (404 naming the role) in the gpu role. */
     Optional<Boolean> enabled();
 
+    /**
+     * Release the native peer connection and sender that webrtc-java 0.14.0 leaks at close (upstream
+     * #239); applied only on 0.14.0. Off = the old leak, bounded by recycle-after-sessions.
+     */
+    @WithDefault("true")
+    boolean releaseNativeReferences();
+
     /** Manifest file every WHIP session runs unless it names one; empty = the `dev-local` pipeline. */
     Optional<String> manifest();
 

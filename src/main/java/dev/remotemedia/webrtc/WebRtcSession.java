@@ -77,6 +77,14 @@ final class WebRtcSession {
     private final RateConverter outConverter = new RateConverter(RATE);
     private final Runnable onClosed;
     private final MediaThreads threads;
+    /** Owning native handles, read at creation (close() zeroes the wrapper's): released after close() on 0.14.0. */
+    private final long pcHandle;
+    private final long senderHandle;
+    private final boolean releaseNative;
+    /** Native calls in progress on this connection; close() waits for them before freeing it. */
+    private final Object nativeLock = new Object();
+    private int nativeInUse;
+    private boolean nativeClosed;
     private final PipelineSession pipeline;
     private final long maxPendingInputMs;
     private final InputGate gate;
@@ -84,7 +92,7 @@ final class WebRtcSession {
     private final io.micrometer.core.instrument.Counter framesDropped = Telemetry.framesDroppedCounter("webrtc", "overload");
 
     WebRtcSession(String id, PeerFactory factory, RTCConfiguration config, PipelineSession pipeline, MediaThreads threads, int maxOutgoing,
-                  long maxPendingInputMs, Runnable onClosed) {
+                  long maxPendingInputMs, boolean releaseNative, Runnable onClosed) {
         this.id = id;
         this.threads = threads;
         this.pipeline = pipeline;
@@ -96,6 +104,9 @@ final class WebRtcSession {
         this.ttsSource = new CustomAudioSource();
         this.tts = factory.get().createAudioTrack("tts-" + id, ttsSource);
         this.ttsSender = pc.addTrack(tts, List.of("remotemedia"));
+        this.releaseNative = releaseNative && NativeRelease.applies();
+        this.pcHandle = this.releaseNative ? NativeRelease.handle(pc) : 0;
+        this.senderHandle = this.releaseNative ? NativeRelease.handle(ttsSender) : 0;
         pipeline.run(input).subscribe().with(this::onOutput,
                 e -> LogContext.run(id, 0, () -> LOG.warnf("session %s: pipeline ended with %s", id, e.toString())),
                 () -> LOG.debugf("session %s: pipeline completed", id));
@@ -114,7 +125,11 @@ final class WebRtcSession {
                             @Override
                             public void onSuccess() {
                                 threads.timer().schedule(() -> gathered.complete(null), gatherTimeoutMs, TimeUnit.MILLISECONDS);
-                                gathered.thenRun(() -> answer.complete(pc.getLocalDescription().sdp));
+                                gathered.thenRun(() -> {
+                                    if (!onConnection(() -> answer.complete(pc.getLocalDescription().sdp))) {
+                                        answer.completeExceptionally(new IllegalStateException("the session closed before its answer was ready"));
+                                    }
+                                });
                             }
 
                             @Override
@@ -142,7 +157,7 @@ final class WebRtcSession {
                 if (!closed && events == null && state == RTCPeerConnectionState.CONNECTED) {
                     RTCDataChannelInit init = new RTCDataChannelInit();
                     init.ordered = true;
-                    useChannel(pc.createDataChannel("events", init));
+                    onConnection(() -> useChannel(pc.createDataChannel("events", init)));
                 }
             });
         }
@@ -150,7 +165,26 @@ final class WebRtcSession {
     }
 
     void addCandidate(String mid, String candidateLine) {
-        pc.addIceCandidate(new RTCIceCandidate(mid, 0, candidateLine));
+        onConnection(() -> pc.addIceCandidate(new RTCIceCandidate(mid, 0, candidateLine)));
+    }
+
+    /**
+     * Runs a native call on the peer connection unless it is closing: once freed, a late call
+     * (a trickle PATCH, the data-channel fallback) would touch released memory. Returns false if closed.
+     */
+    private boolean onConnection(Runnable call) {
+        synchronized (nativeLock) {
+            if (nativeClosed) return false;
+            nativeInUse++;
+        }
+        try {
+            call.run();
+            return true;
+        } finally {
+            synchronized (nativeLock) {
+                if (--nativeInUse == 0) nativeLock.notifyAll();
+            }
+        }
     }
 
     /** Native audio callback: 10 ms of 48 kHz mono PCM16. Copies into the batch, never blocks. */
@@ -306,13 +340,33 @@ final class WebRtcSession {
             AudioTrack in = mic;
             if (in != null) in.removeSink(sink);
             pc.removeTrack(ttsSender); // drops the sender's reference so the track can be freed
+            awaitNativeCalls();       // no lock held across close(): it waits on the signaling thread
             pc.close();
             tts.dispose();
             ttsSource.dispose();
+            if (releaseNative) {
+                NativeRelease.release(pcHandle, "peer_connection");
+                NativeRelease.release(senderHandle, "sender");
+            }
         } catch (RuntimeException | Error e) { // webrtc-java reports native refcount problems as Error
             LOG.debugf("session %s: native cleanup: %s", id, e.getMessage());
         }
         onClosed.run();
+    }
+
+    /** Marks the connection closing and waits for native calls already in progress on it. */
+    private void awaitNativeCalls() {
+        synchronized (nativeLock) {
+            nativeClosed = true;
+            while (nativeInUse > 0) {
+                try {
+                    nativeLock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private final class Observer implements PeerConnectionObserver {

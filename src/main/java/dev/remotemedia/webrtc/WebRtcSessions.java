@@ -62,6 +62,9 @@ public class WebRtcSessions {
     private synchronized void startTimers() {
         if (timersStarted) return;
         timersStarted = true;
+        LOG.infof("webrtc-java %s: %s", NativeRelease.VERSION, !config.releaseNativeReferences() ? "native references of closed peer connections are kept (release-native-references=false)"
+                : NativeRelease.applies() ? "releasing closed peer connections' native references (upstream #239 workaround)"
+                : "no native release workaround applied");
         var timer = engine.threads().timer();
         timers.add(timer.scheduleAtFixedRate(this::pace, 10, 10, TimeUnit.MILLISECONDS));
         timers.add(timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS));
@@ -82,7 +85,7 @@ public class WebRtcSessions {
         try {
             var pipeline = engine.open(manifest, id);
             WebRtcSession s = new WebRtcSession(id, factory, rtcConfiguration(), pipeline, engine.threads(), config.maxQueuedOutputFrames(),
-                    config.maxPendingInputMs(), () -> {
+                    config.maxPendingInputMs(), config.releaseNativeReferences(), () -> {
                 if (sessions.remove(id) != null) admitted.decrementAndGet();
             });
             sessions.put(id, s);
