@@ -19,6 +19,10 @@ public interface WebRtcConfig {
     @WithDefault("true")
     boolean releaseNativeReferences();
 
+    /** Ask senders for Opus DTX (usedtx=1 in the answer): silence costs a packet per 400 ms instead of per 20 ms. */
+    @WithDefault("true")
+    boolean opusDtx();
+
     /** Manifest file every WHIP session runs unless it names one; empty = the `dev-local` pipeline. */
     Optional<String> manifest();
 

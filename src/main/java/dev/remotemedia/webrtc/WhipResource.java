@@ -81,6 +81,7 @@ public class WhipResource {
                 .ifNoItem().after(Duration.ofMillis(config.iceGatherTimeoutMs() + 5000)).fail()
                 .map(answer -> withAppClassLoader(() -> {
                     String sdp = config.publicAddress().map(a -> SdpText.rewriteAddresses(answer, a)).orElse(answer);
+                    if (config.opusDtx()) sdp = SdpText.withOpusDtx(sdp);
                     dev.remotemedia.telemetry.LogContext.run(session.id, 0, () -> LOG.infof("session %s answered (%s)", session.id, manifest.name()));
                     return Response.created(URI.create("/whip/" + session.id)).type(SDP).entity(sdp).build();
                 }))
