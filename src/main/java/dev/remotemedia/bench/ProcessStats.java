@@ -49,6 +49,29 @@ public final class ProcessStats {
         }
     }
 
+    /**
+     * utime + stime per thread group of a process (thread names without their trailing numbers:
+     * "remotemedia-media", "webrtc_audio_mo", …), in clock ticks; empty when /proc is unreadable.
+     */
+    public static java.util.Map<String, Long> threadTicks(long pid) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[-_ ]?\\d+$", "");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return java.util.Map.of();
+        }
+        return out;
+    }
+
     /** A port free on loopback right now, for servers a benchmark or load test starts. */
     public static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {

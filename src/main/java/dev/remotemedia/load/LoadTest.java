@@ -58,6 +58,8 @@ public final class LoadTest {
     /** The local instance's VAD, the same in the load and in the offline count of what the audio holds. */
     private static final String VAD_NODE = "{\"id\":\"vad\",\"node_type\":\"SileroVAD\",\"params\":{\"min_silence_duration_ms\":300}}";
     private long framesShed = -1;
+    /** Local instance's steady-state CPU by thread group, % of one core (WebRTC runs). */
+    private final Map<String, Double> steadyCpu = new java.util.TreeMap<>();
     private int expectedPerSession = -1;
 
     /** Sum of a counter over its series with transport="webrtc", from the local instance's Prometheus endpoint; -1 if unreadable. */
@@ -279,6 +281,19 @@ public final class LoadTest {
                 t.start();
                 streams.add(t);
             }
+            // the local instance's CPU by thread group while every session streams (from 1/8 to 1/2 of the
+            // duration after the last one connected, before the first ones end): the figure per-session
+            // cost is computed from (run N and M sessions, subtract)
+            Thread.sleep(o.duration().toMillis() / 8);
+            var before = ProcessStats.threadTicks(local.pid());
+            long t0 = System.nanoTime();
+            Thread.sleep(o.duration().toMillis() * 3 / 8);
+            var after = ProcessStats.threadTicks(local.pid());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            after.forEach((group, ticks) -> {
+                long d = ticks - before.getOrDefault(group, 0L);
+                if (d > 0) steadyCpu.put(group, round(d / seconds)); // 100 ticks per second = 100 % of one core
+            });
             for (Thread t : streams) t.join();
             framesSent = (long) clients.size() * (looped.length / 480);
             long deadline = System.currentTimeMillis() + 4 * o.timeoutMs() + 10_000;
@@ -390,6 +405,12 @@ public final class LoadTest {
             rss.put(s.name, s.alive() ? round(ProcessStats.rssMb(s.pid())) : -1);
         }
         if (local != null) cpu.put("local", round(100.0 * (ProcessStats.cpuTicks(local.pid()) - localTicks0) / 100.0 / wallS));
+        if (!steadyCpu.isEmpty()) {
+            ObjectNode steady = r.putObject("local_cpu_steady");
+            steady.put("total", round(steadyCpu.values().stream().mapToDouble(Double::doubleValue).sum()));
+            steadyCpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> steady.put(e.getKey(), e.getValue()));
+        }
         r.put("cores", ProcessStats.cores());
         return r;
     }
@@ -405,6 +426,7 @@ public final class LoadTest {
                         + "/" + r.at("/latency_ms/max").asLong());
         out.println("+----------+----------+---------+------+------------+--------------------------------+");
         out.println("by worker: " + r.get("by_worker"));
+        if (r.has("local_cpu_steady")) out.println("local CPU while all sessions stream, % of one core by thread group: " + r.get("local_cpu_steady"));
         out.println("errors: " + r.get("errors") + "  cpu %: " + r.get("cpu_percent") + "  rss MB: " + r.get("rss_mb"));
     }
 
