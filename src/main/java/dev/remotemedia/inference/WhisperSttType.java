@@ -9,8 +9,8 @@ import dev.remotemedia.pipeline.ErrorKind;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
-import dev.remotemedia.pipeline.FrameKind;
 import dev.remotemedia.pipeline.AsyncFrameNode;
+import dev.remotemedia.pipeline.FrameKind;
 import dev.remotemedia.pipeline.Node;
 import dev.remotemedia.pipeline.NodeContext;
 import dev.remotemedia.pipeline.NodeType;
@@ -23,12 +23,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * `WhisperSTT`: each speech segment → a `transcript` event (and a text frame for a TTS node
