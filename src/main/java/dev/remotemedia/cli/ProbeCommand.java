@@ -72,13 +72,11 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        boolean dns = address.startsWith("dns:///");
-        String target = dns ? address.substring("dns:///".length()) : address;
-        int colon = target.lastIndexOf(':');
-        if (colon < 1) throw new IllegalArgumentException("address must be HOST:PORT or dns:///NAME:PORT, got " + address);
-        String host = target.substring(0, colon);
-        int port = Integer.parseInt(target.substring(colon + 1));
-        if (!dns) return probe(out, host, port, null) ? 0 : 1;
+        var target = dev.remotemedia.remote.EndpointTarget.parse(address); // the same forms RemotePipelineNode takes
+        if (target == null) throw new IllegalArgumentException("address " + dev.remotemedia.remote.EndpointTarget.problem(address));
+        String host = target.host();
+        int port = target.port();
+        if (!target.discovered()) return probe(out, host, port, null) ? 0 : 1;
         java.net.InetAddress[] addresses = java.net.InetAddress.getAllByName(host);
         out.printf("%s resolves to %d address(es)%n", address, addresses.length);
         int healthy = 0;

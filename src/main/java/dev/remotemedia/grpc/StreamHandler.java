@@ -193,32 +193,26 @@ public final class StreamHandler {
         }
 
         private Multi<StreamResponse> unit(DataFrame frame) {
-            Multi<StreamResponse> rejected = reject(frame);
-            if (rejected != null) {
+            String problem = null;
+            Frame input = null;
+            if (frame.getSegmentId() == 0) {
+                problem = "frame " + frame.getSequence() + ": segment_id must be set (each segment is one unit of work)";
+            } else {
+                try {
+                    input = FrameCodec.decode(frame); // once: the unit runs on what was decoded here
+                } catch (IllegalArgumentException e) {
+                    problem = "segment " + frame.getSegmentId() + ": " + e.getMessage();
+                }
+            }
+            if (problem != null) {
                 if (arrivals.poll() != null) inflight.decrementAndGet();
                 Telemetry.segmentServed(pipelineTag, "rejected");
-                return rejected;
+                return Multi.createFrom().item(error(ErrorKind.InvalidInput, problem, frame.getSegmentId(), frame.getSequence()));
             }
-            return run(frame);
+            return run(frame, input);
         }
 
-        /** The error answer for a frame that cannot be a unit of work, or null when it can. */
-        private Multi<StreamResponse> reject(DataFrame frame) {
-            if (frame.getSegmentId() == 0) {
-                return Multi.createFrom().item(error(ErrorKind.InvalidInput, "frame " + frame.getSequence()
-                        + ": segment_id must be set (each segment is one unit of work)", 0, frame.getSequence()));
-            }
-            try {
-                FrameCodec.decode(frame);
-            } catch (IllegalArgumentException e) {
-                return Multi.createFrom().item(error(ErrorKind.InvalidInput, "segment " + frame.getSegmentId() + ": " + e.getMessage(),
-                        frame.getSegmentId(), frame.getSequence()));
-            }
-            return null;
-        }
-
-        private Multi<StreamResponse> run(DataFrame frame) {
-            Frame input = FrameCodec.decode(frame);
+        private Multi<StreamResponse> run(DataFrame frame, Frame input) {
             long seq = frame.getSequence();
             long started = System.nanoTime();
             Long arrivedAt = arrivals.poll();

@@ -84,6 +84,17 @@ public final class ChildServer {
 
     public boolean alive() { return process != null && process.isAlive(); }
 
+    /**
+     * A hosts file for {@code -Djdk.net.hosts.file} resolving {@code name} to {@code ips} (and
+     * localhost), replaced atomically so a JVM re-reading it never sees half a file.
+     */
+    public static void writeHosts(Path file, String name, List<String> ips) throws IOException {
+        StringBuilder b = new StringBuilder("127.0.0.1 localhost\n");
+        for (String ip : ips) b.append(ip).append(' ').append(name).append('\n');
+        Path tmp = Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), b.toString());
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     public static Path jar() {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " not found: build first (./mvnw package -DskipTests)");

@@ -62,6 +62,18 @@ public final class LoadTest {
     private final Map<String, Double> steadyCpu = new java.util.TreeMap<>();
     private int expectedPerSession = -1;
 
+    /** The input every engine session gets (and the offline count runs on): the WAV at 16 kHz in 20 ms frames, looped for the duration. */
+    private List<AudioFrame> loopedFrames(Wav.Audio wav) {
+        List<AudioFrame> frames = AudioFrame.split(Resampler.resample(wav.mono(), wav.sampleRate(), 16000), 16000, 1, 20);
+        int total = (int) (o.duration().toMillis() / 20);
+        List<AudioFrame> looped = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            AudioFrame f = frames.get(i % frames.size());
+            looped.add(new AudioFrame(f.samples(), f.sampleRate(), 1, i * 20L));
+        }
+        return looped;
+    }
+
     /** Sum of a counter over its series with transport="webrtc", from the local instance's Prometheus endpoint; -1 if unreadable. */
     private static long webrtcCounter(int httpPort, String name) {
         try {
@@ -85,14 +97,7 @@ public final class LoadTest {
      * (deterministic; Silero runs ~250× real time). The load is then judged against what the audio held.
      */
     private int expectedSegments(Wav.Audio wav) {
-        float[] audio = Resampler.resample(wav.mono(), wav.sampleRate(), 16000);
-        int total = (int) (o.duration().toMillis() / 20);
-        List<AudioFrame> frames = AudioFrame.split(audio, 16000, 1, 20);
-        List<Frame> looped = new ArrayList<>(total);
-        for (int i = 0; i < total; i++) {
-            AudioFrame f = frames.get(i % frames.size());
-            looped.add(new AudioFrame(f.samples(), f.sampleRate(), 1, i * 20L));
-        }
+        List<Frame> looped = new ArrayList<>(loopedFrames(wav));
         String vadOnly = "{\"version\":\"v1\",\"nodes\":[" + VAD_NODE + "]}";
         try (PipelineEngine engine = PipelineEngine.standalone()) {
             return (int) engine.open(engine.parse(vadOnly, "expected"), "expected")
@@ -171,9 +176,7 @@ public final class LoadTest {
         if (o.workersDns()) {
             String hosts = System.getProperty("jdk.net.hosts.file");
             if (hosts == null) throw new IllegalStateException("--workers-dns needs -Djdk.net.hosts.file=FILE (load-tests/run.sh passes it)");
-            StringBuilder b = new StringBuilder("127.0.0.1 localhost\n");
-            ips.forEach(ip -> b.append(ip).append(' ').append(WORKERS_NAME).append('\n'));
-            Files.writeString(Path.of(hosts), b.toString());
+            ChildServer.writeHosts(Path.of(hosts), WORKERS_NAME, ips);
             endpoints.add("dns:///" + WORKERS_NAME + ":" + sharedPort);
         }
     }
@@ -212,9 +215,8 @@ public final class LoadTest {
     private void viaEngine(Wav.Audio wav, String manifestJson) throws Exception {
         try (PipelineEngine engine = PipelineEngine.standalone()) {
             var manifest = engine.parse(manifestJson, "load");
-            float[] audio = Resampler.resample(wav.mono(), wav.sampleRate(), 16000);
-            List<AudioFrame> frames = AudioFrame.split(audio, 16000, 1, 20);
-            int total = (int) (o.duration().toMillis() / 20);
+            List<AudioFrame> frames = loopedFrames(wav);
+            int total = frames.size();
             List<UnicastProcessor<Frame>> inputs = new ArrayList<>();
             CountDownLatch done = new CountDownLatch(o.sessions());
             for (int s = 0; s < o.sessions(); s++) {
@@ -230,8 +232,7 @@ public final class LoadTest {
                 int i = tick.getAndIncrement();
                 for (UnicastProcessor<Frame> in : inputs) {
                     if (i < total) {
-                        AudioFrame f = frames.get(i % frames.size());
-                        in.onNext(new AudioFrame(f.samples(), f.sampleRate(), 1, i * 20L));
+                        in.onNext(frames.get(i));
                     } else if (i == total) {
                         in.onComplete();
                     }

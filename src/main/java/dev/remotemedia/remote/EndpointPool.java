@@ -66,6 +66,8 @@ final class EndpointPool implements AutoCloseable {
     public static final String RESOLVER_KEY = "remote-resolver";
 
     private final RemoteSettings settings;
+    private final List<EndpointTarget> targets; // parsed once
+    private final boolean discovers;            // any dns:/// target
     private final Resolver resolver;
     private final ChannelCredentials credentials;
     private final ClientInterceptor auth;
@@ -89,6 +91,8 @@ final class EndpointPool implements AutoCloseable {
      */
     EndpointPool(RemoteSettings s, Resolver resolver, dev.remotemedia.pipeline.MediaThreads threads) {
         this.settings = s;
+        this.targets = s.targets();
+        this.discovers = targets.stream().anyMatch(EndpointTarget::discovered);
         this.resolver = resolver;
         this.credentials = credentials(s.tls());
         Metadata headers = new Metadata();
@@ -99,7 +103,7 @@ final class EndpointPool implements AutoCloseable {
         this.scheduler = threads.timer();
         this.resolverLane = dev.remotemedia.pipeline.MediaThreads.serial(threads.blocking());
         refresh(true);
-        for (EndpointTarget t : s.targets()) {
+        for (EndpointTarget t : targets) {
             if (!t.discovered()) continue;
             targetMeters.add(Telemetry.discoveredEndpoints(t.toString(), "active", () -> count(t, Endpoint.State.ACTIVE)));
             targetMeters.add(Telemetry.discoveredEndpoints(t.toString(), "pending", () -> count(t, Endpoint.State.PENDING)));
@@ -107,7 +111,7 @@ final class EndpointPool implements AutoCloseable {
         if (s.healthIntervalMs() > 0) {
             periodic.add(scheduler.scheduleWithFixedDelay(this::probeAll, 0, s.healthIntervalMs(), TimeUnit.MILLISECONDS));
         }
-        if (s.targets().stream().anyMatch(EndpointTarget::discovered)) {
+        if (discovers) {
             // resolution may block (a slow DNS server): the timer hands it to the blocking side, never runs it itself
             periodic.add(scheduler.scheduleWithFixedDelay(() -> refreshLater(), s.discoveryRefreshMs(), s.discoveryRefreshMs(), TimeUnit.MILLISECONDS));
         }
@@ -120,7 +124,7 @@ final class EndpointPool implements AutoCloseable {
         if (closed) return;
         lastRefreshNanos = System.nanoTime();
         Map<String, EndpointTarget> desired = new LinkedHashMap<>();
-        for (EndpointTarget t : settings.targets()) {
+        for (EndpointTarget t : targets) {
             if (!t.discovered()) {
                 desired.put(EndpointTarget.address(t.host(), t.port()), t);
                 continue;
@@ -165,7 +169,7 @@ final class EndpointPool implements AutoCloseable {
 
     /** After a connection failure: the worker may be gone; re-resolve soon (rate-limited). */
     void connectionFailed() {
-        if (closed || settings.targets().stream().noneMatch(EndpointTarget::discovered)) return;
+        if (closed || !discovers) return;
         if (System.nanoTime() - lastRefreshNanos < MIN_REFRESH_GAP_MS * 1_000_000) return;
         lastRefreshNanos = System.nanoTime();
         refreshLater();
@@ -217,7 +221,6 @@ final class EndpointPool implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException ex) {
             e.channel().shutdownNow();
         }
-
     }
 
     private synchronized void rebuild() {
@@ -269,7 +272,7 @@ final class EndpointPool implements AutoCloseable {
             }
             if (!ok) {
                 e.problem(why);
-                connectionFailed();
+                if (why.startsWith(EndpointStream.UNREACHABLE)) connectionFailed(); // gone, maybe: re-resolve (not for NOT_SERVING)
                 // a refused connection is definite; one probe without an answer (a first connect, a GC
                 // pause) is not: it takes two in a row to take a serving endpoint out
                 boolean timedOut = why.startsWith("no answer");
@@ -368,7 +371,7 @@ final class EndpointPool implements AutoCloseable {
         List<String> parts = new ArrayList<>();
         for (Endpoint e : endpoints()) parts.add(e.address() + " " + e.describeState());
         discoveryProblems.forEach((t, why) -> parts.add(t + ": " + why));
-        if (parts.isEmpty()) parts.add("no endpoints: " + String.join(", ", settings.targets().stream().map(Object::toString).toList())
+        if (parts.isEmpty()) parts.add("no endpoints: " + String.join(", ", targets.stream().map(Object::toString).toList())
                 + " resolved to no address");
         return String.join("; ", parts);
     }

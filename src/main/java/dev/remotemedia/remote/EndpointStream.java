@@ -150,17 +150,20 @@ final class EndpointStream {
         return new RemoteCallException(ErrorKind.RemoteExecutionFailed, address + ": " + e, true);
     }
 
+    /** How {@link #cause} words a connection that could not be made (probes and failover re-resolve on it). */
+    static final String UNREACHABLE = "unreachable: ";
+
     /**
      * The real cause of a failed call or probe in words: "unreachable: connection refused",
      * "no answer within 2000 ms", "server is draining", … rather than grpc's "UNAVAILABLE: io exception".
      */
     static String cause(Throwable e, long deadlineMs) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException) return "unreachable: connection refused";
-            if (t instanceof java.net.NoRouteToHostException) return "unreachable: no route to host";
-            if (t instanceof java.net.UnknownHostException) return "unreachable: unknown host " + t.getMessage();
-            if (t instanceof java.net.SocketTimeoutException) return "unreachable: connect timed out";
-            if (t.getClass().getSimpleName().contains("ConnectTimeout")) return "unreachable: connect timed out";
+            if (t instanceof java.net.ConnectException) return UNREACHABLE + "connection refused";
+            if (t instanceof java.net.NoRouteToHostException) return UNREACHABLE + "no route to host";
+            if (t instanceof java.net.UnknownHostException) return UNREACHABLE + "unknown host " + t.getMessage();
+            if (t instanceof java.net.SocketTimeoutException) return UNREACHABLE + "connect timed out";
+            if (t.getClass().getSimpleName().contains("ConnectTimeout")) return UNREACHABLE + "connect timed out";
         }
         if (e instanceof StatusRuntimeException s) {
             Status st = s.getStatus();

@@ -8,12 +8,12 @@ import java.util.regex.Pattern;
  * or {@code dns:///NAME:PORT} (one endpoint per A/AAAA record of NAME, re-resolved — what ECS
  * service discovery and Kubernetes headless Services publish: one record per task/pod).
  */
-record EndpointTarget(String host, int port, boolean discovered) {
+public record EndpointTarget(String host, int port, boolean discovered) {
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9._-]+):(\\d{1,5})");
     static final String DNS = "dns:///";
 
     /** The target, or null when {@code text} is neither form (see {@link #problem}). */
-    static EndpointTarget parse(String text) {
+    public static EndpointTarget parse(String text) {
         boolean dns = text.startsWith(DNS);
         Matcher m = HOST_PORT.matcher(dns ? text.substring(DNS.length()) : text);
         if (!m.matches()) return null;
@@ -25,7 +25,7 @@ record EndpointTarget(String host, int port, boolean discovered) {
     }
 
     /** Why {@code text} is not an endpoint, or null when it is one. */
-    static String problem(String text) {
+    public static String problem(String text) {
         if (parse(text) != null) return null;
         if (text.startsWith("dns:") && !text.startsWith(DNS)) {
             return "must be dns:///NAME:PORT (three slashes: no DNS server authority), got \"" + text + "\"";

@@ -116,7 +116,7 @@ final class SegmentDispatcher implements AutoCloseable {
             } else {
                 String msg = failure.getMessage();
                 e.problem(msg.startsWith(e.address() + ": ") ? msg.substring(e.address().length() + 2) : msg);
-                if (failure.getMessage().contains("unreachable")) pool.connectionFailed();
+                if (msg.contains(EndpointStream.UNREACHABLE)) pool.connectionFailed();
             }
             Telemetry.failover(e.address(), failure.kind().name());
             failures.add(failure);

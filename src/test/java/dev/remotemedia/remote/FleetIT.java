@@ -74,10 +74,7 @@ class FleetIT {
     }
 
     static void writeHosts(List<String> ips) throws Exception {
-        StringBuilder b = new StringBuilder("127.0.0.1 localhost\n");
-        for (String ip : ips) b.append(ip).append(' ').append(NAME).append('\n');
-        Path tmp = Files.writeString(hosts.resolveSibling(hosts.getFileName() + ".tmp"), b.toString());
-        Files.move(tmp, hosts, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        ChildServer.writeHosts(hosts, NAME, ips);
     }
 
     static java.net.http.HttpResponse<String> http(String url) throws Exception {
