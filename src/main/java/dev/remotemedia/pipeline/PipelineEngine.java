@@ -20,6 +20,18 @@ public final class PipelineEngine implements AutoCloseable {
     private final SharedServices shared = new SharedServices();
     private final MediaThreads threads;
 
+    static {
+        // Outside Quarkus, MicroProfile Context Propagation finds its provider lazily, and two threads
+        // doing so first at the same moment (a client and a server starting their streams) both try to
+        // register it: "ContextManagerProvider already set". Settle it once, here, before any pool runs;
+        // inside Quarkus the provider is already there and this only looks it up.
+        try {
+            org.eclipse.microprofile.context.spi.ContextManagerProvider.instance();
+        } catch (IllegalStateException alreadySet) {
+            // another thread won: that is all we wanted
+        }
+    }
+
     public PipelineEngine(NodeTypeRegistry registry, VariableSource variables, int workerThreads) {
         this(registry, variables, new MediaThreads(workerThreads, Math.max(2, Runtime.getRuntime().availableProcessors())));
     }
