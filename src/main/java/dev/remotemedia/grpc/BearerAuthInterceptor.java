@@ -32,7 +32,9 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
         }
         var verdict = tokens.check(headers.get(AUTHORIZATION));
         if (verdict != TokenAuthenticator.Verdict.OK) {
-            call.close(Status.UNAUTHENTICATED.withDescription(TokenAuthenticator.describe(verdict)), new Metadata());
+            String why = TokenAuthenticator.describe(verdict);
+            call.close(Status.UNAUTHENTICATED.withDescription(why),
+                    ErrorDetails.trailers(Status.UNAUTHENTICATED, dev.remotemedia.pipeline.ErrorKind.Unauthenticated, why));
             return new ServerCall.Listener<>() {};
         }
         return next.startCall(call, headers);

@@ -36,8 +36,10 @@ public class RoleInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (SERVICE.equals(call.getMethodDescriptor().getServiceName()) && !serves(config, pipeline)) {
-            call.close(Status.UNAVAILABLE.withDescription("this instance runs the " + pipeline.role() + " role and does not serve "
-                    + SERVICE + " (remotemedia.grpc.serve=false); send segments to gpu-role workers"), new Metadata());
+            String why = "this instance runs the " + pipeline.role() + " role and does not serve "
+                    + SERVICE + " (remotemedia.grpc.serve=false); send segments to gpu-role workers";
+            call.close(Status.UNAVAILABLE.withDescription(why),
+                    ErrorDetails.trailers(Status.UNAVAILABLE, dev.remotemedia.pipeline.ErrorKind.Unavailable, why));
             return new ServerCall.Listener<>() {};
         }
         return next.startCall(call, headers);

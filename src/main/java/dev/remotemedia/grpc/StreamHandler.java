@@ -83,8 +83,8 @@ public final class StreamHandler {
 
     /** Readiness for load balancers that read only a status code: UNAVAILABLE while warming up or draining. */
     public Uni<dev.remotemedia.grpc.v1.ReadyResponse> ready() {
-        if (draining) return Uni.createFrom().failure(status(Status.UNAVAILABLE, "draining"));
-        if (!warmedUp) return Uni.createFrom().failure(status(Status.UNAVAILABLE, "warming up (remotemedia.grpc.warmup-pipelines)"));
+        if (draining) return Uni.createFrom().failure(status(Status.UNAVAILABLE, ErrorKind.Unavailable, "draining"));
+        if (!warmedUp) return Uni.createFrom().failure(status(Status.UNAVAILABLE, ErrorKind.Unavailable, "warming up (remotemedia.grpc.warmup-pipelines)"));
         return Uni.createFrom().item(dev.remotemedia.grpc.v1.ReadyResponse.newBuilder().setServerId(ServerIdentity.id()).setRole(limits.role()).build());
     }
 
@@ -112,15 +112,15 @@ public final class StreamHandler {
 
     public Multi<StreamResponse> stream(Multi<StreamRequest> requests) {
         return Multi.createFrom().deferred(() -> {
-            if (draining) return Multi.createFrom().failure(status(Status.UNAVAILABLE, "server is draining; use another endpoint"));
+            if (draining) return Multi.createFrom().failure(status(Status.UNAVAILABLE, ErrorKind.Unavailable, "server is draining; use another endpoint"));
             if (activeStreams.incrementAndGet() > limits.maxStreams()) {
                 activeStreams.decrementAndGet();
-                return Multi.createFrom().failure(status(Status.RESOURCE_EXHAUSTED,
+                return Multi.createFrom().failure(status(Status.RESOURCE_EXHAUSTED, ErrorKind.CapacityExceeded,
                         "CapacityExceeded: " + limits.maxStreams() + " streams already open (remotemedia.grpc.max-streams)"));
             }
             ServerStream s = new ServerStream("s" + streamIds.incrementAndGet());
             Multi<StreamRequest> in = limits.idleTimeout().isZero() ? requests
-                    : requests.ifNoItem().after(limits.idleTimeout()).failWith(() -> status(Status.DEADLINE_EXCEEDED,
+                    : requests.ifNoItem().after(limits.idleTimeout()).failWith(() -> status(Status.DEADLINE_EXCEEDED, ErrorKind.InvalidInput,
                     "stream idle for " + limits.idleTimeout().toMillis() + " ms (remotemedia.grpc.idle-timeout-ms)"));
             return in.onItem().invoke(s::arrived).onItem().transformToMulti(s::handle).concatenate()
                     .onTermination().invoke(() -> {
@@ -157,22 +157,22 @@ public final class StreamHandler {
             return switch (req.getMsgCase()) {
                 case OPEN -> open(req);
                 case FRAME -> {
-                    if (manifest == null) yield Multi.createFrom().failure(status(Status.FAILED_PRECONDITION, "the first message must be open"));
+                    if (manifest == null) yield Multi.createFrom().failure(status(Status.FAILED_PRECONDITION, ErrorKind.InvalidInput, "the first message must be open"));
                     yield unit(req.getFrame());
                 }
                 case END -> Multi.createFrom().item(StreamResponse.newBuilder().setClosed(Closed.newBuilder().setReason("end of input")).build());
-                case MSG_NOT_SET -> Multi.createFrom().failure(status(Status.INVALID_ARGUMENT, "empty StreamRequest"));
+                case MSG_NOT_SET -> Multi.createFrom().failure(status(Status.INVALID_ARGUMENT, ErrorKind.InvalidInput, "empty StreamRequest"));
             };
         }
 
         private Multi<StreamResponse> open(StreamRequest req) {
-            if (manifest != null) return Multi.createFrom().failure(status(Status.FAILED_PRECONDITION, "session already open"));
+            if (manifest != null) return Multi.createFrom().failure(status(Status.FAILED_PRECONDITION, ErrorKind.InvalidInput, "session already open"));
             ManifestRef ref = req.getOpen().getManifest();
             String named = ref.getSourceCase() == ManifestRef.SourceCase.PIPELINE ? ref.getPipeline() : null;
             if (named != null && !limits.pipelines().isEmpty() && !limits.pipelines().contains(named)) {
                 // another worker of the fleet may serve it: UNIMPLEMENTED tells the client to go there
-                return Multi.createFrom().failure(status(Status.UNIMPLEMENTED, "pipeline \"" + named + "\" is not served by this worker (role "
-                        + limits.role() + "; serves " + String.join(", ", limits.pipelines()) + "; remotemedia.grpc.pipelines)"));
+                return Multi.createFrom().failure(ErrorDetails.status(Status.UNIMPLEMENTED, ErrorKind.ModelUnavailable, "pipeline \"" + named + "\" is not served by this worker (role "
+                        + limits.role() + "; serves " + String.join(", ", limits.pipelines()) + "; remotemedia.grpc.pipelines)", true));
             }
             return resolve(ref).map(m -> {
                 PipelineGraph g = PipelineGraph.of(m);
@@ -257,7 +257,7 @@ public final class StreamHandler {
                 case INLINE_JSON -> Uni.createFrom().item(resolver.inline(ref.getInlineJson()));
                 case PIPELINE -> Uni.createFrom().item(resolver.named(ref.getPipeline()));
                 case MANIFEST_URL -> resolver.url(ref.getManifestUrl());
-                case SOURCE_NOT_SET -> Uni.createFrom().failure(status(Status.INVALID_ARGUMENT,
+                case SOURCE_NOT_SET -> Uni.createFrom().failure(status(Status.INVALID_ARGUMENT, ErrorKind.ManifestInvalid,
                         "ManifestInvalid: open.manifest must set inline_json, manifest_url or pipeline"));
             };
         } catch (RuntimeException e) {
@@ -271,7 +271,7 @@ public final class StreamHandler {
             try {
                 inputs = request.getInputsList().stream().map(FrameCodec::decode).toList();
             } catch (IllegalArgumentException e) {
-                return Uni.createFrom().failure(status(Status.INVALID_ARGUMENT, "InvalidInput: " + e.getMessage()));
+                return Uni.createFrom().failure(status(Status.INVALID_ARGUMENT, ErrorKind.InvalidInput, "InvalidInput: " + e.getMessage()));
             }
             return engine.open(m, "execute-" + streamIds.incrementAndGet()).run(Multi.createFrom().iterable(inputs))
                     .select().where(f -> !inputs.contains(f)).collect().asList()
@@ -324,15 +324,15 @@ public final class StreamHandler {
         if (e instanceof StatusRuntimeException) return e;
         if (e instanceof ManifestException m) {
             boolean notFound = m.errors().size() == 1 && m.errors().get(0).startsWith("pipeline: no pipeline named");
-            return status(notFound ? Status.NOT_FOUND : Status.INVALID_ARGUMENT, "ManifestInvalid: " + m.getMessage());
+            return ErrorDetails.status(notFound ? Status.NOT_FOUND : Status.INVALID_ARGUMENT, ErrorKind.ManifestInvalid, "ManifestInvalid: " + m.getMessage(), notFound);
         }
-        if (e instanceof ManifestFetchException) return status(Status.FAILED_PRECONDITION, e.getMessage());
-        if (e instanceof PipelineException p) return status(Status.FAILED_PRECONDITION, p.kind() + ": " + p.getMessage());
+        if (e instanceof ManifestFetchException) return status(Status.FAILED_PRECONDITION, ErrorKind.ManifestFetchFailed, e.getMessage());
+        if (e instanceof PipelineException p) return ErrorDetails.status(Status.FAILED_PRECONDITION, p.kind(), p.kind() + ": " + p.getMessage(), p.kind() == ErrorKind.ModelUnavailable);
         LOG.warn("stream failed", e);
-        return status(Status.INTERNAL, "Internal: " + e);
+        return status(Status.INTERNAL, ErrorKind.Internal, "Internal: " + e);
     }
 
-    static StatusRuntimeException status(Status status, String message) {
-        return status.withDescription(message).asRuntimeException();
+    static StatusRuntimeException status(Status status, ErrorKind kind, String message) {
+        return ErrorDetails.status(status, kind, message);
     }
 }

@@ -6,6 +6,7 @@ import dev.remotemedia.grpc.v1.EndOfInput;
 import dev.remotemedia.grpc.v1.OpenSession;
 import dev.remotemedia.grpc.v1.StreamRequest;
 import dev.remotemedia.grpc.v1.StreamResponse;
+import dev.remotemedia.grpc.ErrorDetails;
 import dev.remotemedia.pipeline.ErrorKind;
 import dev.remotemedia.pipeline.Frame;
 import io.grpc.Status;
@@ -128,14 +129,13 @@ final class EndpointStream {
             Status.Code c = s.getStatus().getCode();
             String description = s.getStatus().getDescription() == null ? "" : s.getStatus().getDescription();
             String what = address + ": " + c + (description.isEmpty() ? "" : " " + description);
-            if (description.startsWith(ErrorKind.ManifestFetchFailed.name())) {
-                return new RemoteCallException(ErrorKind.ManifestFetchFailed, what, false);
-            }
+            // the kind travels as a google.rpc.ErrorInfo detail; servers before it sent none
+            ErrorKind named = ErrorDetails.kind(e).orElse(null);
+            if (named == ErrorKind.ManifestFetchFailed) return new RemoteCallException(ErrorKind.ManifestFetchFailed, what, false);
             // this worker cannot run the pipeline (no model here, not in its allow-list, no such
             // pipeline here): another worker of the group may — skip this one, not a fault of it
-            if (c == Status.Code.UNIMPLEMENTED || description.startsWith(ErrorKind.ModelUnavailable.name())
-                    || c == Status.Code.NOT_FOUND && description.contains("no pipeline named")) {
-                ErrorKind kind = description.startsWith(ErrorKind.ModelUnavailable.name()) ? ErrorKind.ModelUnavailable : ErrorKind.RemoteExecutionFailed;
+            if (c == Status.Code.UNIMPLEMENTED || ErrorDetails.notServedHere(e)) {
+                ErrorKind kind = named == ErrorKind.ModelUnavailable ? ErrorKind.ModelUnavailable : ErrorKind.RemoteExecutionFailed;
                 return new RemoteCallException(kind, what, RemoteCallException.Scope.NOT_SERVED_HERE);
             }
             return switch (c) {

@@ -87,6 +87,8 @@ class ServerSmokeTest {
         var stub = PipelineServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
         var none = assertThrows(StatusRuntimeException.class, () -> stub.describe(DescribeRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAUTHENTICATED, none.getStatus().getCode());
+        assertEquals(java.util.Optional.of(dev.remotemedia.pipeline.ErrorKind.Unauthenticated), ErrorDetails.kind(none),
+                "the kind travels as a google.rpc.ErrorInfo detail: " + none.getTrailers());
         var wrong = assertThrows(StatusRuntimeException.class,
                 () -> stub.withInterceptors(bearer("nope")).describe(DescribeRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAUTHENTICATED, wrong.getStatus().getCode());
@@ -95,6 +97,16 @@ class ServerSmokeTest {
         assertTrue(d.getNodeTypesList().stream().anyMatch(t -> t.getName().equals("AudioResample")
                 && t.getParams().getFieldsMap().containsKey("target_rate")), d.toString());
         assertTrue(d.getLoadedModelsList().stream().anyMatch(m -> m.startsWith("silero:")), "warm-up loaded the VAD model: " + d);
+        // a user mistake crosses as a typed detail naming the kind, with the message for humans
+        var unknown = assertThrows(StatusRuntimeException.class, () -> stub.withInterceptors(bearer(TOKEN)).execute(
+                dev.remotemedia.grpc.v1.ExecuteRequest.newBuilder().setManifest(dev.remotemedia.grpc.v1.ManifestRef.newBuilder()
+                        .setPipeline("no-such-pipeline")).build()));
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode(), unknown.toString());
+        var info = ErrorDetails.info(unknown).orElseThrow(() -> new AssertionError("no ErrorInfo in " + unknown.getTrailers()));
+        assertEquals("ManifestInvalid", info.getReason());
+        assertEquals("remotemedia.dev", info.getDomain());
+        assertEquals("true", info.getMetadataMap().get("not_served_here"), "another worker may have the pipeline: " + info);
+        assertTrue(unknown.getStatus().getDescription().contains("no-such-pipeline"), unknown.getStatus().getDescription());
     }
 
     @Test

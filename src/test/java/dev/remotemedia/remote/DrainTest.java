@@ -27,6 +27,7 @@ class DrainTest {
                 var notReady = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
                         () -> s.handler().ready().await().indefinitely());
                 assertEquals(io.grpc.Status.Code.UNAVAILABLE, notReady.getStatus().getCode(), "load balancers read the code: " + notReady);
+                assertEquals(java.util.Optional.of(dev.remotemedia.pipeline.ErrorKind.Unavailable), dev.remotemedia.grpc.ErrorDetails.kind(notReady));
                 try (RemoteHarness late = new RemoteHarness(p)) {
                     late.send();
                     late.awaitAll(5000);
