@@ -1,6 +1,6 @@
 package dev.remotemedia.grpc;
 
-import dev.remotemedia.pipeline.TokenAuthenticator;
+import dev.remotemedia.pipeline.AccessPolicy;
 
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -17,7 +17,7 @@ public class AuthInterceptorBean implements ServerInterceptor {
     private volatile BearerAuthInterceptor delegate;
 
     @Inject
-    TokenAuthenticator tokens;
+    AccessPolicy access;
 
     @Inject
     GrpcConfig config;
@@ -25,7 +25,7 @@ public class AuthInterceptorBean implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         BearerAuthInterceptor d = delegate;
-        if (d == null) delegate = d = new BearerAuthInterceptor(tokens, config.auth().exemptHealth());
+        if (d == null) delegate = d = new BearerAuthInterceptor(access, config.auth().exemptHealth());
         return d.interceptCall(call, headers, next);
     }
 }

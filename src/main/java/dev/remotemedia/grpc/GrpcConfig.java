@@ -44,8 +44,26 @@ public interface GrpcConfig {
     @WithDefault("5000")
     long manifestFetchTimeoutMs();
 
+    /** Which `manifest_url`s a client may make this worker fetch (server-side request forgery guard). */
+    ManifestUrls manifestUrls();
+
     /** Bearer-token authentication. */
     Auth auth();
+
+    interface ManifestUrls {
+        /** Allowed schemes among https, s3, http, file. */
+        @WithDefault("https,s3")
+        List<String> schemes();
+
+        /** Allowed http(s) hosts, exact or `*.example.org`; empty = any host that resolves to public addresses. */
+        Optional<List<String>> hosts();
+
+        /** Allowed S3 buckets; empty = any bucket the instance's credentials can read. */
+        Optional<List<String>> s3Buckets();
+
+        /** Networks (CIDR) an http(s) host may resolve to although private, loopback or link-local, e.g. 10.0.0.0/8; none by default. */
+        Optional<List<String>> allowNetworks();
+    }
 
     interface Auth {
         /** Accepted tokens (comma-separated); empty = authentication off. Env: REMOTEMEDIA_GRPC_AUTH_TOKENS. */
@@ -53,6 +71,12 @@ public interface GrpcConfig {
 
         /** A file with one accepted token per line (e.g. a mounted secret). */
         Optional<String> tokensFile();
+
+        /**
+         * Without tokens, callers from these networks (CIDR) are accepted besides loopback, e.g.
+         * 10.0.0.0/16 for a private VPC; 0.0.0.0/0,::/0 opens the instance to anyone.
+         */
+        Optional<List<String>> anonymousNetworks();
 
         /** Let grpc.health.v1 and reflection through without a token (load balancers probe without one). */
         @WithDefault("true")

@@ -1,10 +1,12 @@
 package dev.remotemedia.grpc;
 
+import dev.remotemedia.pipeline.AccessPolicy;
 import dev.remotemedia.pipeline.TokenAuthenticator;
 
 import dev.remotemedia.manifest.ManifestFetcher;
 import dev.remotemedia.manifest.ManifestResolver;
 import dev.remotemedia.manifest.S3ObjectStore;
+import dev.remotemedia.manifest.UrlPolicy;
 import software.amazon.awssdk.services.s3.S3Client;
 import dev.remotemedia.pipeline.PipelineConfig;
 import dev.remotemedia.pipeline.PipelineEngine;
@@ -47,8 +49,14 @@ public class GrpcServerSetup {
     @Singleton
     ManifestResolver resolver(PipelineEngine engine, Instance<S3Client> s3) {
         var fetcher = new ManifestFetcher(Duration.ofMillis(config.manifestCacheTtlMs()),
-                Duration.ofMillis(config.manifestFetchTimeoutMs()), 2, new S3ObjectStore(s3::get), engine.threads().blocking());
+                Duration.ofMillis(config.manifestFetchTimeoutMs()), 2, new S3ObjectStore(s3::get), engine.threads().blocking(), urlPolicy());
         return new ManifestResolver(engine::parse, Path.of(pipelineConfig.pipeline().manifestsDir()), fetcher);
+    }
+
+    UrlPolicy urlPolicy() {
+        var u = config.manifestUrls();
+        return new UrlPolicy(java.util.Set.copyOf(u.schemes()), u.hosts().orElse(List.of()), u.s3Buckets().orElse(List.of()),
+                u.allowNetworks().orElse(List.of()));
     }
 
     @Produces
@@ -65,7 +73,14 @@ public class GrpcServerSetup {
         return TokenAuthenticator.of(config.auth().tokens().orElse(List.of()), config.auth().tokensFile().map(Path::of).orElse(null));
     }
 
-    void start(@Observes StartupEvent event, StreamHandler handler, ManifestResolver resolver, PipelineEngine engine) {
+    @Produces
+    @Singleton
+    AccessPolicy access(TokenAuthenticator tokens) {
+        return new AccessPolicy(tokens, config.auth().anonymousNetworks().orElse(List.of()));
+    }
+
+    void start(@Observes StartupEvent event, StreamHandler handler, ManifestResolver resolver, PipelineEngine engine, AccessPolicy access) {
+        LOG.info(access.summary());
         setHealth(ServingStatus.NOT_SERVING);
         if (!RoleInterceptor.serves(config, pipelineConfig)) {
             // the instance is healthy (readiness reads the default service); PipelineService is not offered

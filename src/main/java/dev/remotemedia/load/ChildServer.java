@@ -44,7 +44,8 @@ public final class ChildServer {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=" + host, "-Dquarkus.grpc.server.host=" + host,
                 "-Dquarkus.http.port=" + httpPort, "-Dquarkus.grpc.server.port=" + grpcPort,
-                "-Dquarkus.log.console.json.enabled=false", "-Dquarkus.otel.sdk.disabled=true"));
+                "-Dquarkus.log.console.json.enabled=false", "-Dquarkus.otel.sdk.disabled=true",
+                "-Dremotemedia.webrtc.drain-timeout-ms=5000")); // a later -D in properties overrides
         cmd.addAll(properties);
         cmd.addAll(List.of("-jar", jar().toString(), "serve"));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

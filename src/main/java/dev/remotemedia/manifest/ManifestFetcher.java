@@ -40,19 +40,25 @@ public final class ManifestFetcher {
 
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+            .followRedirects(HttpClient.Redirect.NEVER).build(); // followed by hand: each hop passes the policy
     private final Duration ttl;
     private final java.util.concurrent.Executor io;
     private final Duration timeout;
     private final ObjectStore s3;
     private final TypedGuard<Uni<Fetched>> guard;
+    private final UrlPolicy policy;
 
+    /** A fetcher for URLs an operator wrote: no {@link UrlPolicy} restriction. */
     public ManifestFetcher(Duration ttl, Duration timeout, int retries, ObjectStore s3) {
-        this(ttl, timeout, retries, s3, Infrastructure.getDefaultWorkerPool());
+        this(ttl, timeout, retries, s3, Infrastructure.getDefaultWorkerPool(), UrlPolicy.UNRESTRICTED);
     }
 
-    /** @param io where fetches (blocking HTTP / S3 / file reads) run: the server passes its blocking pool */
-    public ManifestFetcher(Duration ttl, Duration timeout, int retries, ObjectStore s3, java.util.concurrent.Executor io) {
+    /**
+     * @param io     where fetches (blocking HTTP / S3 / file reads) run: the server passes its blocking pool
+     * @param policy which URLs may be fetched (a worker fetches what clients ask for)
+     */
+    public ManifestFetcher(Duration ttl, Duration timeout, int retries, ObjectStore s3, java.util.concurrent.Executor io, UrlPolicy policy) {
+        this.policy = policy;
         this.io = io;
         this.ttl = ttl;
         this.timeout = timeout;
@@ -97,6 +103,8 @@ public final class ManifestFetcher {
             throw new IllegalArgumentException("not a URL: " + printable(url));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+        if (!scheme.matches("s3|https?|file")) throw new IllegalArgumentException("unsupported URL scheme \"" + scheme + "\" (use s3://, https:// or file:)");
+        policy.check(uri);
         try {
             return switch (scheme) {
                 case "file" -> new Fetched(Files.readString(Path.of(uri)), null, null);
@@ -106,7 +114,7 @@ public final class ManifestFetcher {
                     String key = uri.getPath().startsWith("/") ? uri.getPath().substring(1) : uri.getPath();
                     yield s3.get(uri.getHost(), key, etag);
                 }
-                default -> throw new IllegalArgumentException("unsupported URL scheme \"" + scheme + "\" (use s3://, https:// or file:)");
+                default -> throw new IllegalStateException("unreachable: " + scheme);
             };
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -118,11 +126,19 @@ public final class ManifestFetcher {
     }
 
     private Fetched http(URI uri, String etag, String lastModified) throws IOException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-        if (etag != null) req.header("If-None-Match", etag);
-        if (lastModified != null) req.header("If-Modified-Since", lastModified);
         try {
-            HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r = null;
+            for (int hop = 0; ; hop++) {
+                HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+                if (etag != null) req.header("If-None-Match", etag);
+                if (lastModified != null) req.header("If-Modified-Since", lastModified);
+                r = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                var location = r.headers().firstValue("Location");
+                if (r.statusCode() / 100 != 3 || r.statusCode() == 304 || location.isEmpty()) break;
+                if (hop == 4) throw new IllegalArgumentException("more than 5 redirects");
+                uri = uri.resolve(location.get());
+                policy.check(uri); // a redirect must not lead where the URL itself could not
+            }
             if (r.statusCode() == 304) return null;
             if (r.statusCode() == 404 || r.statusCode() == 403) {
                 throw new IllegalArgumentException("HTTP " + r.statusCode());

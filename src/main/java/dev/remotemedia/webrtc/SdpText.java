@@ -14,7 +14,6 @@ final class SdpText {
     static String problem(String sdp) {
         if (sdp == null || sdp.isBlank()) return "empty body: POST an SDP offer with Content-Type application/sdp";
         if (!sdp.startsWith("v=0")) return "not an SDP offer: it must start with \"v=0\"";
-        if (sdp.length() > 64 * 1024) return "SDP offer larger than 64 KiB";
         if (!sdp.contains("\nm=audio ")) return "the offer has no audio m-line (m=audio): send a microphone track";
         if (!sdp.contains("a=ice-ufrag:")) return "the offer has no ICE credentials (a=ice-ufrag)";
         if (!sdp.contains("a=fingerprint:")) return "the offer has no DTLS fingerprint (a=fingerprint)";
@@ -57,6 +56,75 @@ final class SdpText {
             out.add(line);
         }
         return String.join("\r\n", out) + "\r\n";
+    }
+
+    /** ICE credentials (the first a=ice-ufrag / a=ice-pwd of an SDP or fragment). */
+    record Ice(String ufrag, String pwd) {}
+
+    /** The first ICE credentials in {@code sdp}, or null when it has none (a plain trickle fragment may not). */
+    static Ice ice(String sdp) {
+        String ufrag = null, pwd = null;
+        for (String line : sdp.split("\r\n|\n")) {
+            if (ufrag == null && line.startsWith("a=ice-ufrag:")) ufrag = line.substring(12).trim();
+            if (pwd == null && line.startsWith("a=ice-pwd:")) pwd = line.substring(10).trim();
+        }
+        return ufrag == null || pwd == null ? null : new Ice(ufrag, pwd);
+    }
+
+    /**
+     * {@code sdp} with new ICE credentials everywhere and no candidates: the remote description an
+     * ICE restart applies (candidates then arrive in the fragment).
+     */
+    static String withIce(String sdp, Ice ice) {
+        List<String> out = new ArrayList<>();
+        for (String line : sdp.split("\r\n|\n")) {
+            if (line.startsWith("a=ice-ufrag:")) line = "a=ice-ufrag:" + ice.ufrag();
+            else if (line.startsWith("a=ice-pwd:")) line = "a=ice-pwd:" + ice.pwd();
+            else if (line.startsWith("a=candidate:") || line.startsWith("a=end-of-candidates")) continue;
+            out.add(line);
+        }
+        return String.join("\r\n", out) + "\r\n";
+    }
+
+    /**
+     * The trickle-ice-sdpfrag (RFC 8840) of a full SDP: per media section its m-line, mid, ICE
+     * credentials and candidates — what an ICE restart answers with (RFC 9725 §4.3.2).
+     */
+    static String fragment(String sdp, boolean complete) {
+        StringBuilder b = new StringBuilder();
+        String mLine = null, mid = null, ufrag = null, pwd = null;
+        List<String> candidates = new ArrayList<>();
+        for (String line : (sdp + "\r\nm=end").split("\r\n|\n")) {
+            if (line.startsWith("m=")) {
+                if (mLine != null) {
+                    b.append(mLine).append("\r\n");
+                    if (mid != null) b.append("a=mid:").append(mid).append("\r\n");
+                    if (ufrag != null) b.append("a=ice-ufrag:").append(ufrag).append("\r\n");
+                    if (pwd != null) b.append("a=ice-pwd:").append(pwd).append("\r\n");
+                    candidates.forEach(c -> b.append(c).append("\r\n"));
+                    if (complete) b.append("a=end-of-candidates\r\n");
+                }
+                mLine = line;
+                mid = null;
+                candidates.clear();
+            } else if (line.startsWith("a=mid:")) mid = line.substring(6).trim();
+            else if (line.startsWith("a=ice-ufrag:")) ufrag = line.substring(12).trim();
+            else if (line.startsWith("a=ice-pwd:")) pwd = line.substring(10).trim();
+            else if (line.startsWith("a=candidate:")) candidates.add(line);
+        }
+        return b.toString();
+    }
+
+    /** True when the fragment only says the client has no more candidates. */
+    static boolean endOfCandidates(String fragment) {
+        return fragment.contains("a=end-of-candidates");
+    }
+
+    /** Sets (or adds) the data channel's a=max-message-size in an answer: what the peer may send us. */
+    static String withMaxMessageSize(String sdp, long bytes) {
+        if (!hasDataChannel(sdp)) return sdp;
+        if (sdp.contains("a=max-message-size:")) return sdp.replaceAll("(?m)^a=max-message-size:\\d+", "a=max-message-size:" + bytes);
+        return sdp.replaceFirst("(?m)^(a=sctp-port:[^\\r\\n]*)(\\r?\\n)", "$1$2a=max-message-size:" + bytes + "$2");
     }
 
     /** Candidate lines of a trickle-ice-sdpfrag body (RFC 8840), with their mid. */

@@ -70,9 +70,32 @@ public interface WebRtcConfig {
     @WithDefault("false")
     boolean anyAddressPorts();
 
-    /** Require `Authorization: Bearer <token>` on WHIP, with the gRPC server's tokens. */
-    @WithDefault("false")
-    boolean requireToken();
+    /**
+     * `Authorization: Bearer <token>` on every WHIP request, with the gRPC server's tokens. Empty =
+     * required whenever tokens are configured (without tokens only loopback and
+     * remotemedia.grpc.auth.anonymous-networks get in); false = WHIP open to anyone.
+     */
+    Optional<Boolean> requireToken();
+
+    /** Largest SDP offer or trickle fragment accepted (larger: 413). */
+    @WithDefault("65536")
+    int maxSdpBytes();
+
+    /** Largest data-channel message a client may send (announced as a=max-message-size in the answer). */
+    @WithDefault("16384")
+    int maxMessageBytes();
+
+    /** Sessions at once from one client address (more: 429 with Retry-After; 0 = no limit). */
+    @WithDefault("10")
+    int maxSessionsPerAddress();
+
+    /**
+     * On shutdown (SIGTERM): new WHIP sessions get 503, connected ones get a `draining` event and
+     * keep running for up to this long while their segments finish. Keep it under the orchestrator's
+     * stop timeout (ECS stopTimeout ≤ 120 s, which is also the Spot notice).
+     */
+    @WithDefault("100000")
+    long drainTimeoutMs();
 
     /** Outgoing audio (TTS) frames queued per session before the oldest are dropped. */
     @WithDefault("3000")

@@ -56,7 +56,10 @@ final class WebRtcSession {
     final String id;
     private final RTCPeerConnection pc;
     private final UnicastProcessor<Frame> input = UnicastProcessor.create();
-    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> gathered = new CompletableFuture<>(); // renewed by an ICE restart
+    /** ICE generation: 0 at the offer, +1 per ICE restart; the session's ETag (RFC 9725 §4.3.1). */
+    private volatile int iceGeneration;
+    private final String clientAddress;
     private final Deque<String> pendingEvents = new ArrayDeque<>();
     private final Deque<byte[]> outgoing = new ArrayDeque<>();
     private final int maxOutgoing;
@@ -70,6 +73,8 @@ final class WebRtcSession {
     private volatile long stateSinceNanos = System.nanoTime();
     private volatile long lastAudioNanos = System.nanoTime();
     private volatile boolean closed;
+    private volatile boolean inputEnded;
+    private final CompletableFuture<Void> pipelineDone = new CompletableFuture<>();
     private float[] batch = new float[480 * BATCH];
     private int batched;
     private long samplesIn;
@@ -92,8 +97,9 @@ final class WebRtcSession {
     private final io.micrometer.core.instrument.Counter framesDropped = Telemetry.framesDroppedCounter("webrtc", "overload");
 
     WebRtcSession(String id, PeerFactory factory, RTCConfiguration config, PipelineSession pipeline, MediaThreads threads, int maxOutgoing,
-                  long maxPendingInputMs, boolean releaseNative, Runnable onClosed) {
+                  long maxPendingInputMs, boolean releaseNative, String clientAddress, Runnable onClosed) {
         this.id = id;
+        this.clientAddress = clientAddress;
         this.threads = threads;
         this.pipeline = pipeline;
         this.maxPendingInputMs = maxPendingInputMs;
@@ -108,8 +114,14 @@ final class WebRtcSession {
         this.pcHandle = this.releaseNative ? NativeRelease.handle(pc) : 0;
         this.senderHandle = this.releaseNative ? NativeRelease.handle(ttsSender) : 0;
         pipeline.run(input).subscribe().with(this::onOutput,
-                e -> LogContext.run(id, 0, () -> LOG.warnf("session %s: pipeline ended with %s", id, e.toString())),
-                () -> LOG.debugf("session %s: pipeline completed", id));
+                e -> {
+                    pipelineDone.complete(null);
+                    LogContext.run(id, 0, () -> LOG.warnf("session %s: pipeline ended with %s", id, e.toString()));
+                },
+                () -> {
+                    pipelineDone.complete(null);
+                    LOG.debugf("session %s: pipeline completed", id);
+                });
     }
 
     /** Applies the offer and returns the answer once ICE gathering completes (or the wait runs out). */
@@ -164,6 +176,79 @@ final class WebRtcSession {
         return answer;
     }
 
+    /** The session's entity tag: changes with every ICE restart. */
+    String etag() {
+        return "\"" + id + "-" + iceGeneration + "\"";
+    }
+
+    String clientAddress() {
+        return clientAddress;
+    }
+
+    /** ICE credentials the client is using now (from the applied offer or its last restart). */
+    SdpText.Ice remoteIce() {
+        String[] sdp = new String[1];
+        onConnection(() -> {
+            var d = pc.getRemoteDescription();
+            sdp[0] = d == null ? null : d.sdp;
+        });
+        return sdp[0] == null ? null : SdpText.ice(sdp[0]);
+    }
+
+    /**
+     * ICE restart (RFC 9725 §4.3.2): re-applies the client's offer with its new credentials, answers
+     * with new ones of ours, and completes with our fragment once gathering is done (or the wait runs out).
+     */
+    CompletableFuture<String> restartIce(SdpText.Ice ice, long gatherTimeoutMs) {
+        CompletableFuture<String> fragment = new CompletableFuture<>();
+        String[] remote = new String[1];
+        if (!onConnection(() -> remote[0] = pc.getRemoteDescription().sdp) || remote[0] == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the session has no offer to restart"));
+        }
+        CompletableFuture<Void> regathered = new CompletableFuture<>();
+        gathered = regathered;
+        boolean started = onConnection(() -> pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, SdpText.withIce(remote[0], ice)),
+                new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
+                    @Override
+                    public void onSuccess(RTCSessionDescription description) {
+                        pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
+                            @Override
+                            public void onSuccess() {
+                                iceGeneration++;
+                                threads.timer().schedule(() -> regathered.complete(null), gatherTimeoutMs, TimeUnit.MILLISECONDS);
+                                regathered.thenRun(() -> {
+                                    if (!onConnection(() -> fragment.complete(SdpText.fragment(pc.getLocalDescription().sdp, true)))) {
+                                        fragment.completeExceptionally(new IllegalStateException("the session closed during the ICE restart"));
+                                    }
+                                });
+                            }
+
+                            @Override
+                            public void onFailure(String error) {
+                                fragment.completeExceptionally(new BadOfferException("cannot apply the restarted answer: " + error));
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void onFailure(String error) {
+                        fragment.completeExceptionally(new BadOfferException("cannot answer the ICE restart: " + error));
+                    }
+                });
+            }
+
+            @Override
+            public void onFailure(String error) {
+                fragment.completeExceptionally(new BadOfferException("the ICE restart was rejected: " + error));
+            }
+        }));
+        if (!started) fragment.completeExceptionally(new IllegalStateException("the session is closing"));
+        return fragment;
+    }
+
     void addCandidate(String mid, String candidateLine) {
         onConnection(() -> pc.addIceCandidate(new RTCIceCandidate(mid, 0, candidateLine)));
     }
@@ -189,7 +274,7 @@ final class WebRtcSession {
 
     /** Native audio callback: 10 ms of 48 kHz mono PCM16. Copies into the batch, never blocks. */
     private final AudioTrackSink sink = (data, bitsPerSample, sampleRate, channels, frames) -> {
-        if (closed || bitsPerSample != 16) return;
+        if (inputEnded || bitsPerSample != 16) return;
         lastAudioNanos = System.nanoTime();
         if (channels == 1 && sampleRate == RATE) { // what libwebrtc delivers: decode straight into the batch
             synchronized (this) {
@@ -320,12 +405,38 @@ final class WebRtcSession {
 
     long ageMillis() { return (System.nanoTime() - createdNanos) / 1_000_000; }
 
+    /** Tells the client this instance is shutting down and how long the session may still run. */
+    void announceDraining(long timeoutMs) {
+        EventFrame e = Events.of("draining", samplesIn * 1000 / RATE);
+        e.fields().put("deadline_ms", timeoutMs)
+                .put("message", "this server is shutting down: the session ends within " + timeoutMs / 1000 + " s; reconnect to continue");
+        send(Events.toLine(e));
+    }
+
+    /**
+     * Ends the microphone input (the pipeline then closes open speech and finishes segments in
+     * flight, still delivering their events); {@link #pipelineDone()} completes when it has.
+     */
+    void endInput() {
+        synchronized (this) {
+            if (inputEnded) return;
+            flushBatch();
+            inputEnded = true;
+        }
+        input.onComplete();
+    }
+
+    CompletableFuture<Void> pipelineDone() {
+        return pipelineDone;
+    }
+
     /** Ends the pipeline input, closes the peer connection and releases native objects. Idempotent. */
     void close(String reason) {
         synchronized (this) {
             if (closed) return;
             closed = true;
-            flushBatch();
+            if (!inputEnded) flushBatch();
+            inputEnded = true;
         }
         LogContext.run(id, 0, () -> LOG.infof("session %s closed: %s", id, reason));
         input.onComplete();
@@ -375,7 +486,7 @@ final class WebRtcSession {
 
         @Override
         public void onIceGatheringChange(RTCIceGatheringState s) {
-            if (s == RTCIceGatheringState.COMPLETE) gathered.complete(null);
+            if (s == RTCIceGatheringState.COMPLETE) gathered.complete(null); // the current generation's
         }
 
         @Override

@@ -42,10 +42,19 @@ public class WebRtcSessions {
     private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.List<java.util.concurrent.Future<?>> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean timersStarted;
+    private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private volatile boolean draining;
 
-    /** Thrown when max-sessions is reached: 503 with Retry-After. */
+    /** Thrown when max-sessions is reached or the instance drains: 503 with Retry-After. */
     public static final class CapacityException extends RuntimeException {
         CapacityException(String message) {
+            super(message);
+        }
+    }
+
+    /** Thrown when one client address has max-sessions-per-address open: 429 with Retry-After. */
+    public static final class TooManyFromAddressException extends RuntimeException {
+        TooManyFromAddressException(String message) {
             super(message);
         }
     }
@@ -71,8 +80,9 @@ public class WebRtcSessions {
     }
 
     /** Creates a session for an offer; the future's answer SDP is ready when ICE gathering is done. */
-    public WebRtcSession open(Manifest manifest) {
+    public WebRtcSession open(Manifest manifest, String clientAddress) {
         if (!timersStarted) startTimers();
+        if (draining) throw new CapacityException("this instance is shutting down (draining its " + sessions.size() + " sessions); connect to another instance");
         if (recycling()) {
             throw new CapacityException("this instance is recycling after " + config.recycleAfterSessions() + " sessions (remotemedia.webrtc.recycle-after-sessions); "
                     + "it stops once its " + sessions.size() + " open sessions end — connect to another instance");
@@ -81,20 +91,38 @@ public class WebRtcSessions {
             admitted.decrementAndGet();
             throw new CapacityException(config.maxSessions() + " sessions are open (remotemedia.webrtc.max-sessions)");
         }
+        AtomicInteger fromHere = perAddress.computeIfAbsent(clientAddress, a -> new AtomicInteger());
+        if (config.maxSessionsPerAddress() > 0 && fromHere.incrementAndGet() > config.maxSessionsPerAddress()) {
+            fromHere.decrementAndGet();
+            admitted.decrementAndGet();
+            throw new TooManyFromAddressException(clientAddress + " already has " + config.maxSessionsPerAddress()
+                    + " sessions open (remotemedia.webrtc.max-sessions-per-address)");
+        } else if (config.maxSessionsPerAddress() <= 0) {
+            fromHere.incrementAndGet();
+        }
         String id = UUID.randomUUID().toString();
         try {
             var pipeline = engine.open(manifest, id);
             WebRtcSession s = new WebRtcSession(id, factory, rtcConfiguration(), pipeline, engine.threads(), config.maxQueuedOutputFrames(),
-                    config.maxPendingInputMs(), config.releaseNativeReferences(), () -> {
-                if (sessions.remove(id) != null) admitted.decrementAndGet();
+                    config.maxPendingInputMs(), config.releaseNativeReferences(), clientAddress, () -> {
+                if (sessions.remove(id) != null) {
+                    admitted.decrementAndGet();
+                    fromHere.decrementAndGet();
+                }
             });
             sessions.put(id, s);
             opened.incrementAndGet(); // counts sessions really opened (refused ones are not)
             return s;
         } catch (RuntimeException e) {
             admitted.decrementAndGet();
+            fromHere.decrementAndGet();
             throw e;
         }
+    }
+
+    /** True once shutdown began: new sessions are refused, open ones were told. */
+    public boolean draining() {
+        return draining;
     }
 
     public Optional<WebRtcSession> find(String id) {
@@ -166,8 +194,39 @@ public class WebRtcSessions {
         engine.worker().execute(() -> s.close(reason));
     }
 
-    void shutdown(@Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS) ShutdownEvent event) {
-        sessions.values().forEach(s -> s.close("server shutting down"));
+    /**
+     * SIGTERM: refuse new sessions, tell connected clients (`draining` event with the deadline),
+     * let sessions run until they end or drain-timeout-ms passes, then end the rest gracefully
+     * (input ends, segments in flight finish and are delivered) before closing.
+     */
+    void shutdown(@Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS) @jakarta.annotation.Priority(1) ShutdownEvent event) {
+        draining = true;
+        long timeoutMs = config.drainTimeoutMs();
+        if (!sessions.isEmpty()) {
+            LOG.infof("draining: %d WebRTC session(s) open; waiting up to %d ms for them to end (remotemedia.webrtc.drain-timeout-ms)",
+                    sessions.size(), timeoutMs);
+            sessions.values().forEach(s -> s.announceDraining(timeoutMs));
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            int left = sessions.size();
+            var open = List.copyOf(sessions.values());
+            open.forEach(WebRtcSession::endInput);
+            try { // segments in flight finish and reach their clients before the connections close
+                java.util.concurrent.CompletableFuture.allOf(open.stream().map(WebRtcSession::pipelineDone)
+                        .toArray(java.util.concurrent.CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.infof("drain: pipelines still running after 5 s: %s", e.toString());
+            }
+            open.forEach(s -> s.close("server shut down at drain-timeout-ms"));
+            LOG.infof("drained: %s", left == 0 ? "every session ended on its own" : left + " session(s) ended at the drain timeout");
+        }
         timers.forEach(f -> f.cancel(false));
         factory.close();
     }

@@ -3,6 +3,7 @@ package dev.remotemedia.remote;
 import com.sun.net.httpserver.HttpServer;
 import dev.remotemedia.manifest.ManifestFetcher;
 import dev.remotemedia.manifest.S3ObjectStore;
+import dev.remotemedia.manifest.UrlPolicy;
 import dev.remotemedia.testing.RemoteServers;
 import dev.remotemedia.testing.S3Proxy;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -131,5 +133,73 @@ class ManifestUrlTest {
         } finally {
             http.stop(0);
         }
+    }
+
+    @Test
+    void workersFetchOnlyWhatTheirUrlPolicyAllows() throws Exception {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/m.json", ex -> {
+            byte[] body = stats("from_http").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        http.createContext("/to-metadata", ex -> { // an allowed host redirecting to the metadata service
+            ex.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/iam/");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        http.start();
+        String local = "http://127.0.0.1:" + http.getAddress().getPort();
+        s3proxy.put(s3, "manifests", "ok.json", stats("from_s3"));
+        try {
+            RemoteServers.urlPolicy(UrlPolicy.DEFAULT);
+            var strict = servers.start();
+            assertRefused(strict.address(), "file:///etc/hostname", "scheme \"file\" is not allowed");
+            assertRefused(strict.address(), local + "/m.json", "scheme \"http\" is not allowed");
+            assertRefused(strict.address(), "https://169.254.169.254/latest/meta-data/", "169.254.169.254, a link-local (cloud metadata) address");
+            assertRefused(strict.address(), "https://[fd00:ec2::254]/latest/", "a private address");
+            assertRefused(strict.address(), "https://127.0.0.1:1/m.json", "a loopback address");
+            assertEquals("ok", run(strict.address(), "s3://manifests/ok.json"), "s3 stays allowed by default");
+
+            RemoteServers.urlPolicy(new UrlPolicy(java.util.Set.of("http", "s3"), List.of(), List.of("manifests"), List.of("127.0.0.0/8")));
+            var listed = servers.start();
+            assertEquals("ok", run(listed.address(), local + "/m.json"), "loopback allowed once its network is listed");
+            assertRefused(listed.address(), local + "/to-metadata", "169.254.169.254");
+            assertRefused(listed.address(), "s3://other-bucket/ok.json", "bucket \"other-bucket\" is not in remotemedia.grpc.manifest-urls.s3-buckets");
+        } finally {
+            RemoteServers.urlPolicy(UrlPolicy.UNRESTRICTED);
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void urlPolicyNamesBadNetworksAndMatchesHostPatterns() {
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new UrlPolicy(java.util.Set.of("https"), List.of(), List.of(), List.of("10.0.0.0")));
+        assertTrue(bad.getMessage().contains("\"10.0.0.0\" is not a CIDR"), bad.getMessage());
+        var hosts = new UrlPolicy(java.util.Set.of("https"), List.of("*.example.org"), List.of(), List.of());
+        var other = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> hosts.check(java.net.URI.create("https://evil.test/m.json")));
+        assertTrue(other.getMessage().contains("host evil.test is not in remotemedia.grpc.manifest-urls.hosts"), other.getMessage());
+        var localhost = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> UrlPolicy.DEFAULT.check(java.net.URI.create("https://localhost/m.json")));
+        assertTrue(localhost.getMessage().contains("loopback"), localhost.getMessage());
+    }
+
+    /** Runs one segment through a remote fetching {@code url}; "ok" or the error event's message. */
+    private static String run(String endpoint, String url) {
+        try (RemoteHarness h = new RemoteHarness(remote(endpoint, url).replace("\"max_retries\":1", "\"max_retries\":0"))) {
+            h.send();
+            h.awaitAll(10_000);
+            if (h.events("error").isEmpty()) return "ok";
+            var e = h.events("error").get(0).fields();
+            return e.path("kind").asText() + ": " + e.path("message").asText();
+        }
+    }
+
+    private static void assertRefused(String endpoint, String url, String why) {
+        String r = run(endpoint, url);
+        assertTrue(r.contains("ManifestFetchFailed") && r.contains("refused") && r.contains(why), url + " -> " + r);
     }
 }

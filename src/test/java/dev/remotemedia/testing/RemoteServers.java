@@ -69,10 +69,11 @@ public final class RemoteServers implements AutoCloseable {
             types.addAll(extraTypes);
             engine = new PipelineEngine(new NodeTypeRegistry(types), VariableSource.environment(), 2);
             var resolver = new ManifestResolver(engine::parse, pipelinesDir,
-                    new ManifestFetcher(manifestTtl, Duration.ofSeconds(2), 1, objectStore));
+                    new ManifestFetcher(manifestTtl, Duration.ofSeconds(2), 1, objectStore,
+                            io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool(), urlPolicy));
             handler = new StreamHandler(engine, resolver, new ServerLimits(64, Duration.ofMinutes(5), "gpu", pipelines));
             HealthStatusManager health = new HealthStatusManager();
-            var auth = new BearerAuthInterceptor(new TokenAuthenticator(tokens), true);
+            var auth = new BearerAuthInterceptor(new dev.remotemedia.pipeline.AccessPolicy(new TokenAuthenticator(tokens), List.of()), true);
             server = io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress(host, port), credentials)
                     .addService(ServerInterceptors.intercept(PlainGrpcBinding.bind(handler), auth))
                     .addService(health.getHealthService())
@@ -98,6 +99,13 @@ public final class RemoteServers implements AutoCloseable {
     private final List<Instance> instances = new ArrayList<>();
     private static volatile ManifestFetcher.ObjectStore objectStore;
     private static volatile Duration manifestTtl = Duration.ofSeconds(1);
+
+    private static volatile dev.remotemedia.manifest.UrlPolicy urlPolicy = dev.remotemedia.manifest.UrlPolicy.UNRESTRICTED;
+
+    /** Which manifest URLs servers started from now on fetch (tests serve manifests from loopback: unrestricted by default). */
+    public static void urlPolicy(dev.remotemedia.manifest.UrlPolicy policy) {
+        urlPolicy = policy;
+    }
 
     /** S3 access and manifest cache TTL for servers started from now on. */
     public static void manifests(ManifestFetcher.ObjectStore store, Duration ttl) {
