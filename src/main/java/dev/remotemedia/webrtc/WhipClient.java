@@ -43,7 +43,7 @@ public final class WhipClient implements AutoCloseable {
     private final CustomAudioSource source = new CustomAudioSource();
     private final RTCDataChannel events;
     private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> gathered = new CompletableFuture<>(); // renewed by an ICE restart
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private volatile Consumer<String> listener = l -> { };
     private final java.util.concurrent.atomic.AtomicLong audibleMs = new java.util.concurrent.atomic.AtomicLong();
@@ -58,6 +58,9 @@ public final class WhipClient implements AutoCloseable {
         if (Math.sqrt(sum / (data.length / 2)) > 0.00316) audibleMs.addAndGet(frames * 1000L / rate);
     };
     private String location;
+    private volatile String etag;
+    private String token;
+    private String loopback;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public WhipClient(PeerConnectionFactory factory, boolean disableAdapterEnumeration) {
@@ -109,6 +112,29 @@ public final class WhipClient implements AutoCloseable {
 
     /** Offers to {@code whipUrl}; returns the HTTP status (201 when the session is up). */
     public int connect(String whipUrl, String token, String loopbackAddress, Duration timeout) throws Exception {
+        String sdp = offerSdp();
+        if (loopbackAddress != null) sdp = SdpText.rewriteAddresses(sdp, loopbackAddress);
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(whipUrl)).timeout(timeout)
+                .header("Content-Type", WhipResource.SDP).POST(HttpRequest.BodyPublishers.ofString(sdp));
+        if (token != null) req.header("Authorization", "Bearer " + token);
+        HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) return r.statusCode();
+        this.token = token;
+        this.loopback = loopbackAddress;
+        etag = r.headers().firstValue("ETag").orElse(null);
+        URI base = URI.create(whipUrl);
+        location = base.resolve(r.headers().firstValue("Location").orElseThrow()).toString();
+        String answer = loopbackAddress != null ? SdpText.rewriteAddresses(r.body(), loopbackAddress) : r.body();
+        CompletableFuture<Void> remote = new CompletableFuture<>();
+        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer), observer(remote));
+        remote.get(5, TimeUnit.SECONDS);
+        connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return 201;
+    }
+
+    /** The local offer once gathered (created on first use; a refused connect can be retried with it). */
+    public String offerSdp() throws Exception {
+        if (pc.getLocalDescription() != null) return pc.getLocalDescription().sdp;
         CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
         pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
             @Override public void onSuccess(RTCSessionDescription d) { offer.complete(d); }
@@ -119,21 +145,59 @@ public final class WhipClient implements AutoCloseable {
         pc.setLocalDescription(local, observer(set));
         set.get(5, TimeUnit.SECONDS);
         gathered.completeOnTimeout(null, 3, TimeUnit.SECONDS).get();
-        String sdp = pc.getLocalDescription().sdp;
-        if (loopbackAddress != null) sdp = SdpText.rewriteAddresses(sdp, loopbackAddress);
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(whipUrl)).timeout(timeout)
-                .header("Content-Type", WhipResource.SDP).POST(HttpRequest.BodyPublishers.ofString(sdp));
+        return pc.getLocalDescription().sdp;
+    }
+
+    /** The ICE username fragment this client uses now (a restart changes it). */
+    public String iceUfrag() {
+        var ice = SdpText.ice(pc.getLocalDescription().sdp);
+        return ice == null ? null : ice.ufrag();
+    }
+
+    /** The session's ETag from the server (changes with every ICE restart). */
+    public String etag() { return etag; }
+
+    /** PATCH on the session with a raw body; returns the response (status, headers, body). */
+    public HttpResponse<String> patch(String contentType, String ifMatch, String body) throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(location)).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", contentType).method("PATCH", HttpRequest.BodyPublishers.ofString(body));
+        if (ifMatch != null) req.header("If-Match", ifMatch);
         if (token != null) req.header("Authorization", "Bearer " + token);
-        HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) return r.statusCode();
-        URI base = URI.create(whipUrl);
-        location = base.resolve(r.headers().firstValue("Location").orElseThrow()).toString();
-        String answer = loopbackAddress != null ? SdpText.rewriteAddresses(r.body(), loopbackAddress) : r.body();
+        return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * ICE restart as RFC 9725 §4.3.2 has it: a new offer with fresh credentials, its fragment sent in
+     * a PATCH with {@code If-Match: *}; the 200's fragment (the server's new credentials and
+     * candidates) is applied to the remote description. Returns the HTTP status.
+     */
+    public int restartIce() throws Exception {
+        CompletableFuture<Void> regathered = new CompletableFuture<>();
+        gathered = regathered;
+        RTCOfferOptions options = new RTCOfferOptions();
+        options.iceRestart = true;
+        CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
+        pc.createOffer(options, new CreateSessionDescriptionObserver() {
+            @Override public void onSuccess(RTCSessionDescription d) { offer.complete(d); }
+            @Override public void onFailure(String e) { offer.completeExceptionally(new IllegalStateException(e)); }
+        });
+        CompletableFuture<Void> set = new CompletableFuture<>();
+        pc.setLocalDescription(offer.get(5, TimeUnit.SECONDS), observer(set));
+        set.get(5, TimeUnit.SECONDS);
+        regathered.completeOnTimeout(null, 3, TimeUnit.SECONDS).get();
+        String local = pc.getLocalDescription().sdp;
+        if (loopback != null) local = SdpText.rewriteAddresses(local, loopback);
+        HttpResponse<String> r = patch(WhipResource.SDPFRAG, "*", SdpText.fragment(local, true));
+        if (r.statusCode() != 200) return r.statusCode();
+        etag = r.headers().firstValue("ETag").orElse(etag);
+        String fragment = loopback != null ? SdpText.rewriteAddresses(r.body(), loopback) : r.body();
+        SdpText.Ice ice = SdpText.ice(fragment);
+        if (ice == null) throw new IllegalStateException("the ICE restart answer has no credentials: " + fragment);
         CompletableFuture<Void> remote = new CompletableFuture<>();
-        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer), observer(remote));
+        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, SdpText.withIce(pc.getRemoteDescription().sdp, ice)), observer(remote));
         remote.get(5, TimeUnit.SECONDS);
-        connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return 201;
+        for (SdpText.Candidate c : SdpText.candidates(fragment)) pc.addIceCandidate(new RTCIceCandidate(c.mid(), 0, c.line()));
+        return 200;
     }
 
     /** Pushes 48 kHz mono audio in 10 ms frames at wall-clock pace (blocking). */
@@ -158,7 +222,9 @@ public final class WhipClient implements AutoCloseable {
     /** DELETE on the session URL; returns the status. */
     public int delete() throws Exception {
         if (location == null) return 0;
-        return http.send(HttpRequest.newBuilder(URI.create(location)).DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(location)).DELETE();
+        if (token != null) req.header("Authorization", "Bearer " + token);
+        return http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static SetSessionDescriptionObserver observer(CompletableFuture<Void> done) {

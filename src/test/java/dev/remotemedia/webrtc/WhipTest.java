@@ -88,7 +88,8 @@ class WhipTest {
 
     @Test
     void wrongContentTypeIs415AndUnknownSessionsAre404() {
-        given().contentType("application/json").body("{}").post("/whip").then().statusCode(415);
+        given().contentType("application/json").body("{}").post("/whip").then().statusCode(415)
+                .body(containsString("Content-Type application/sdp"));
         given().delete("/whip/nope").then().statusCode(404);
         given().contentType("application/trickle-ice-sdpfrag").body("a=mid:0\r\n").patch("/whip/nope").then().statusCode(404);
     }
@@ -128,5 +129,58 @@ class WhipTest {
             }
         }
         given().contentType("application/sdp").body("v=0").post("/whip").then().statusCode(400);
+    }
+
+    /**
+     * RFC 9725 with a real client: ETag on 201, a trickle PATCH (204), a stale If-Match (412), wrong
+     * type (415), too large (413), an unusable fragment (422), then an ICE restart (200, new ETag,
+     * the old one now stale) after which the session still carries speech end to end.
+     */
+    @Test
+    void trickleIceRestartAndEtagsAsRfc9725HasThem() throws Exception {
+        Path dir = Files.createTempDirectory("whip");
+        Speech.Layout speech = Speech.phrases(dir, 48000, 0.5, 1.5, 1.0, Speech.THREE);
+        try (WhipClient client = new WhipClient(factory, false)) {
+            assertEquals(201, client.connect(whip + "?pipeline=dev-local", null, "127.0.0.1", Duration.ofSeconds(10)));
+            String first = client.etag();
+            assertTrue(first != null && first.startsWith("\""), "201 carries an entity tag: " + first);
+            String candidate = "a=mid:0\r\na=candidate:1 1 udp 2122260223 127.0.0.1 9 typ host generation 0\r\n";
+            var trickle = client.patch(WhipResource.SDPFRAG, first, candidate);
+            assertEquals(204, trickle.statusCode(), trickle.body());
+            assertTrue(trickle.headers().firstValue("ETag").isEmpty(), "a trickle PATCH does not change or send the ETag");
+            assertEquals(204, client.patch(WhipResource.SDPFRAG, first, "a=end-of-candidates\r\n").statusCode());
+            var stale = client.patch(WhipResource.SDPFRAG, "\"not-this-one\"", candidate);
+            assertEquals(412, stale.statusCode(), stale.body());
+            assertEquals(first, stale.headers().firstValue("ETag").orElse(null), "412 names the current tag");
+            var type = client.patch("application/sdp", first, candidate);
+            assertEquals(415, type.statusCode());
+            assertTrue(type.body().contains("application/trickle-ice-sdpfrag"), type.body());
+            assertEquals(413, client.patch(WhipResource.SDPFRAG, first, candidate + "a=x:" + "y".repeat(70_000) + "\r\n").statusCode());
+            var unusable = client.patch(WhipResource.SDPFRAG, first, "a=mid:0\r\n");
+            assertEquals(422, unusable.statusCode());
+            assertTrue(unusable.body().contains("a=candidate"), unusable.body());
+
+            String ufrag = client.iceUfrag();
+            assertEquals(200, client.restartIce(), "ICE restart answered with our new credentials");
+            assertTrue(!client.iceUfrag().equals(ufrag), "the client has new credentials");
+            String id = client.location().substring(client.location().lastIndexOf('/') + 1);
+            assertEquals(client.iceUfrag(), sessions.find(id).orElseThrow().remoteIce().ufrag(), "and the server applied them");
+            assertTrue(client.etag() != null && !client.etag().equals(first), "a new ETag after the restart: " + client.etag());
+            assertEquals(412, client.patch(WhipResource.SDPFRAG, first, candidate).statusCode(), "the old tag is stale now");
+            client.stream(speech.samples());
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (events(client, "result").size() < 3 && System.currentTimeMillis() < deadline) Thread.sleep(100);
+            assertEquals(3, events(client, "result").size(), "the restarted session carries speech: " + client.events());
+            assertEquals(200, client.delete());
+        }
+    }
+
+    @Test
+    void wrongMethodsAre405AndOversizedOffersAre413() {
+        given().get("/whip").then().statusCode(405);
+        given().contentType("application/sdp").body("v=0").put("/whip/some-id").then().statusCode(405);
+        given().contentType("application/sdp").body("v=0\r\n" + "a=x:" + "y".repeat(70_000)).post("/whip").then().statusCode(413)
+                .body(containsString("remotemedia.webrtc.max-sdp-bytes"));
+        given().options("/whip").then().statusCode(204).header("Accept-Post", "application/sdp");
     }
 }
