@@ -193,6 +193,12 @@ public final class StreamHandler {
         }
 
         private Multi<StreamResponse> unit(DataFrame frame) {
+            if (draining) { // running units finish; this one (new, or queued behind them) goes to another worker now
+                if (arrivals.poll() != null) inflight.decrementAndGet();
+                Telemetry.segmentServed(pipelineTag, "refused_draining");
+                return Multi.createFrom().item(error(ErrorKind.Unavailable, "segment " + frame.getSegmentId() + ": " + ServerIdentity.id()
+                        + " is draining (shutting down); retry on another endpoint", frame.getSegmentId(), frame.getSequence()));
+            }
             String problem = null;
             Frame input = null;
             if (frame.getSegmentId() == 0) {

@@ -70,6 +70,19 @@ public final class ChildServer {
         if (process != null) process.destroyForcibly();
     }
 
+    /** SIGTERM without waiting: what ECS or Kubernetes sends before a task stops. */
+    public void terminate() {
+        if (process != null) process.destroy();
+    }
+
+    /** Waits for the process to exit; its exit code, or -1 if still running after {@code timeoutMs}. */
+    public int awaitExit(long timeoutMs) throws InterruptedException {
+        if (process == null) return -1;
+        return process.waitFor(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    public Path log() { return log; }
+
     public void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
