@@ -106,12 +106,23 @@ public class GrpcServerSetup {
         });
     }
 
-    void stop(@Observes @Priority(1) ShutdownEvent event, StreamHandler handler) throws InterruptedException {
-        handler.drain();
+    /**
+     * Drain: health NOT_SERVING, Ready UNAVAILABLE, new streams and segments refused with a retryable
+     * status (clients fail over), running segments finish for up to drain-timeout-ms. Once.
+     */
+    public void drain(StreamHandler handler) throws InterruptedException {
+        synchronized (this) {
+            if (handler.draining()) return;
+            handler.drain();
+        }
         setHealth(ServingStatus.NOT_SERVING);
         int units = handler.activeUnits();
         boolean idle = handler.awaitIdle(Duration.ofMillis(config.drainTimeoutMs()));
         LOG.infof("drained: %d segment(s) were in flight, %s", units, idle ? "all finished" : "drain timeout reached");
+    }
+
+    void stop(@Observes @Priority(1) ShutdownEvent event, StreamHandler handler) throws InterruptedException {
+        drain(handler);
     }
 
     private void setHealth(ServingStatus status) {

@@ -17,7 +17,7 @@ public class WebRtcRecycleChecks {
     @Produces
     @Readiness
     HealthCheck ready(WebRtcSessions sessions) {
-        return () -> response(sessions, !sessions.recycling());
+        return () -> response(sessions, !sessions.recycling() && !sessions.draining());
     }
 
     @Produces
@@ -30,6 +30,7 @@ public class WebRtcRecycleChecks {
         var r = HealthCheckResponse.named("webrtc").withData("open_sessions", sessions.count())
                 .withData("sessions_since_start", sessions.opened()).status(up);
         if (sessions.recycling()) r.withData("recycling", "recycle-after-sessions reached; replace this instance once drained");
+        if (sessions.draining()) r.withData("draining", "shutting down: open sessions run until remotemedia.webrtc.drain-timeout-ms");
         return r.build();
     }
 }

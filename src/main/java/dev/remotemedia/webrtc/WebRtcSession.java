@@ -407,10 +407,9 @@ final class WebRtcSession {
 
     /** Tells the client this instance is shutting down and how long the session may still run. */
     void announceDraining(long timeoutMs) {
-        EventFrame e = Events.of("draining", samplesIn * 1000 / RATE);
-        e.fields().put("deadline_ms", timeoutMs)
+        var fields = Events.fields().put("deadline_ms", timeoutMs)
                 .put("message", "this server is shutting down: the session ends within " + timeoutMs / 1000 + " s; reconnect to continue");
-        send(Events.toLine(e));
+        send(Events.toLine(new EventFrame("draining", samplesIn * 1000 / RATE, fields)));
     }
 
     /**

@@ -44,6 +44,7 @@ public class WebRtcSessions {
     private volatile boolean timersStarted;
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private volatile boolean draining;
+    private boolean drained;
 
     /** Thrown when max-sessions is reached or the instance drains: 503 with Retry-After. */
     public static final class CapacityException extends RuntimeException {
@@ -195,38 +196,45 @@ public class WebRtcSessions {
     }
 
     /**
-     * SIGTERM: refuse new sessions, tell connected clients (`draining` event with the deadline),
-     * let sessions run until they end or drain-timeout-ms passes, then end the rest gracefully
-     * (input ends, segments in flight finish and are delivered) before closing.
+     * Drain (SIGTERM): refuse new sessions (503), tell connected clients (`draining` event with the
+     * deadline), let sessions run until they end or drain-timeout-ms passes, then end the rest
+     * gracefully (input ends, segments in flight finish and are delivered) before closing. Once.
      */
-    void shutdown(@Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS) @jakarta.annotation.Priority(1) ShutdownEvent event) {
+    public synchronized void drain() {
+        if (drained) return;
+        drained = true;
         draining = true;
         long timeoutMs = config.drainTimeoutMs();
-        if (!sessions.isEmpty()) {
-            LOG.infof("draining: %d WebRTC session(s) open; waiting up to %d ms for them to end (remotemedia.webrtc.drain-timeout-ms)",
-                    sessions.size(), timeoutMs);
-            sessions.values().forEach(s -> s.announceDraining(timeoutMs));
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-            while (!sessions.isEmpty() && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+        if (sessions.isEmpty()) return;
+        LOG.infof("draining: %d WebRTC session(s) open; waiting up to %d ms for them to end (remotemedia.webrtc.drain-timeout-ms)",
+                sessions.size(), timeoutMs);
+        sessions.values().forEach(s -> s.announceDraining(timeoutMs));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-            int left = sessions.size();
-            var open = List.copyOf(sessions.values());
-            open.forEach(WebRtcSession::endInput);
-            try { // segments in flight finish and reach their clients before the connections close
-                java.util.concurrent.CompletableFuture.allOf(open.stream().map(WebRtcSession::pipelineDone)
-                        .toArray(java.util.concurrent.CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.infof("drain: pipelines still running after 5 s: %s", e.toString());
-            }
-            open.forEach(s -> s.close("server shut down at drain-timeout-ms"));
-            LOG.infof("drained: %s", left == 0 ? "every session ended on its own" : left + " session(s) ended at the drain timeout");
         }
+        int left = sessions.size();
+        var open = List.copyOf(sessions.values());
+        open.forEach(WebRtcSession::endInput);
+        try { // segments in flight finish and reach their clients before the connections close
+            java.util.concurrent.CompletableFuture.allOf(open.stream().map(WebRtcSession::pipelineDone)
+                    .toArray(java.util.concurrent.CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.infof("drain: pipelines still running after 5 s: %s", e.toString());
+        }
+        open.forEach(s -> s.close("server shut down at drain-timeout-ms"));
+        LOG.infof("drained: %s", left == 0 ? "every session ended on its own" : left + " session(s) ended at the drain timeout");
+    }
+
+    /** Shutdown by any path (SIGTERM drained already; SIGINT or Quarkus.exit drain here, with HTTP already closed). */
+    void shutdown(@Observes(notifyObserver = jakarta.enterprise.event.Reception.IF_EXISTS) @jakarta.annotation.Priority(1) ShutdownEvent event) {
+        drain();
+        sessions.values().forEach(s -> s.close("server shutting down"));
         timers.forEach(f -> f.cancel(false));
         factory.close();
     }
