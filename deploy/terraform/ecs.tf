@@ -17,6 +17,7 @@ locals {
   # The worker container, shared by the Fargate and GPU task definitions.
   worker_environment = [
     { name = "QUARKUS_PROFILE", value = "prod,gpu" },
+    { name = "REMOTEMEDIA_GRPC_DRAIN_TIMEOUT_MS", value = "110000" }, # under stopTimeout 120 s
     { name = "REMOTEMEDIA_TELEMETRY_CLOUDWATCH_ENABLED", value = "true" },
     { name = "REMOTEMEDIA_TELEMETRY_CLOUDWATCH_REGION", value = var.region },
     { name = "QUARKUS_OTEL_SDK_DISABLED", value = var.enable_xray ? "false" : "true" },
@@ -58,7 +59,7 @@ resource "aws_ecs_task_definition" "worker" {
     portMappings = [{ containerPort = 50051, protocol = "tcp" }, { containerPort = 8080, protocol = "tcp" }]
     environment  = local.cpu_environment
     secrets      = local.worker_secrets
-    stopTimeout  = 30 # SIGTERM → NOT_SERVING, drain in-flight segments (remotemedia.grpc.drain-timeout-ms)
+    stopTimeout  = 120 # ECS maximum (and the Spot notice): SIGTERM → NOT_SERVING, in-flight segments finish (drain-timeout-ms 110 s)
     healthCheck = {
       command     = ["CMD-SHELL", "curl -fsS http://localhost:8080/q/health/ready || exit 1"]
       interval    = 15

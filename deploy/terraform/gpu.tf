@@ -112,7 +112,7 @@ resource "aws_ecs_task_definition" "gpu" {
     portMappings         = [{ containerPort = 50051, protocol = "tcp" }, { containerPort = 8080, protocol = "tcp" }]
     environment          = local.gpu_environment
     secrets              = local.worker_secrets
-    stopTimeout          = 30
+    stopTimeout          = 120 # see the Fargate task: drain within the Spot notice
     resourceRequirements = [{ type = "GPU", value = "1" }]
     logConfiguration = {
       logDriver = "awslogs"

@@ -144,6 +144,7 @@ export class RemoteMediaStack extends cdk.Stack {
 
     const environment: Record<string, string> = {
       QUARKUS_PROFILE: 'prod,gpu',
+      REMOTEMEDIA_GRPC_DRAIN_TIMEOUT_MS: '110000', // under stopTimeout 120 s
       REMOTEMEDIA_TELEMETRY_CLOUDWATCH_ENABLED: 'true',
       REMOTEMEDIA_TELEMETRY_CLOUDWATCH_REGION: this.region,
       QUARKUS_OTEL_SDK_DISABLED: props.enableXray ? 'false' : 'true',
@@ -159,7 +160,7 @@ export class RemoteMediaStack extends cdk.Stack {
     const addWorker = (task: ecs.TaskDefinition, prefix: string, extra: Partial<ecs.ContainerDefinitionOptions> = {}) => {
       const c = task.addContainer('worker', {
         image, secrets, healthCheck, essential: true, environment,
-        stopTimeout: cdk.Duration.seconds(30), // SIGTERM → NOT_SERVING, in-flight segments drain
+        stopTimeout: cdk.Duration.seconds(120), // ECS maximum and the Spot notice: SIGTERM → NOT_SERVING, in-flight segments drain
         logging: ecs.LogDrivers.awsLogs({ logGroup: workerLogs, streamPrefix: prefix }),
         portMappings: [{ containerPort: 50051 }, { containerPort: 8080 }],
         ...extra,

@@ -99,7 +99,7 @@ test('workers: Fargate service on 70/30 FARGATE_SPOT/FARGATE, token secret injec
       Name: 'worker',
       PortMappings: [Match.objectLike({ ContainerPort: 50051 }), Match.objectLike({ ContainerPort: 8080 })],
       Secrets: [Match.objectLike({ Name: 'REMOTEMEDIA_GRPC_AUTH_TOKENS' })],
-      StopTimeout: 30,
+      StopTimeout: 120,
     })]),
   });
   t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10 });

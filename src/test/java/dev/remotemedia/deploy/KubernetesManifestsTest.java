@@ -82,6 +82,18 @@ class KubernetesManifestsTest {
         assertEquals(50051, c.at("/readinessProbe/grpc/port").asInt());
         assertEquals(50051, c.at("/livenessProbe/grpc/port").asInt());
         assertTrue(c.at("/lifecycle/preStop/exec/command").toString().contains("sleep"));
+        for (String role : new String[] {"remotemedia-gpu", "remotemedia-cpu"}) {
+            // the grace period covers the preStop sleep plus the whole drain, or the kubelet SIGKILLs mid-drain
+            JsonNode spec = named("Deployment", role).at("/spec/template/spec");
+            JsonNode container = spec.at("/containers/0");
+            var sleep = java.util.regex.Pattern.compile("sleep (\\d+)").matcher(container.at("/lifecycle/preStop/exec/command").toString());
+            assertTrue(sleep.find(), role);
+            long drainMs = 0;
+            for (JsonNode e : container.path("env")) if (e.path("name").asText().equals("REMOTEMEDIA_GRPC_DRAIN_TIMEOUT_MS")) drainMs = e.path("value").asLong();
+            assertTrue(drainMs > 0, role + " sets its drain timeout");
+            long grace = spec.path("terminationGracePeriodSeconds").asLong();
+            assertTrue(grace * 1000 > Integer.parseInt(sleep.group(1)) * 1000L + drainMs, role + ": grace " + grace + " s < preStop + drain " + drainMs + " ms");
+        }
         JsonNode token = null;
         for (JsonNode e : c.path("env")) if (e.path("name").asText().equals("REMOTEMEDIA_GRPC_AUTH_TOKENS")) token = e;
         assertEquals("remotemedia-api-token", token == null ? null : token.at("/valueFrom/secretKeyRef/name").asText());

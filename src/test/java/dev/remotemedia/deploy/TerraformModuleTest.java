@@ -112,6 +112,20 @@ class TerraformModuleTest {
     }
 
     @Test
+    void tasksDrainWithinTheirStopTimeout() {
+        var stop = java.util.regex.Pattern.compile("stopTimeout\\s*=\\s*(\\d+)").matcher(text);
+        int count = 0;
+        while (stop.find()) {
+            count++;
+            assertEquals(120, Integer.parseInt(stop.group(1)), "ECS maximum, also the Spot notice: " + stop.group());
+        }
+        assertEquals(2, count, "the Fargate and the GPU task definitions");
+        var drain = java.util.regex.Pattern.compile("REMOTEMEDIA_GRPC_DRAIN_TIMEOUT_MS\", value = \"(\\d+)\"").matcher(text);
+        assertTrue(drain.find(), "the workers' drain timeout is set");
+        assertTrue(Long.parseLong(drain.group(1)) < 120_000, "drain ends before ECS sends SIGKILL: " + drain.group());
+    }
+
+    @Test
     void workerUsesSpotAndOnDemandFargate() {
         String service = text.substring(text.indexOf("resource \"aws_ecs_service\" \"worker\""));
         service = service.substring(0, service.indexOf("\nresource ", 1) < 0 ? service.length() : service.indexOf("\nresource ", 1));
