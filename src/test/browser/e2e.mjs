@@ -22,10 +22,16 @@ try {
   page.on('console', (m) => console.log('[page]', m.text()));
   await page.goto(url);
   await page.click('#start');
-  await page.waitForFunction((n) => document.querySelectorAll('tr.utterance.done').length >= n, want, { timeout: 60000 });
+  // one utterance, then an ICE restart (what the page does when the network changes), then the rest
+  await page.waitForFunction(() => document.querySelectorAll('tr.utterance.done').length >= 1, null, { timeout: 60000 });
+  const restart = await page.evaluate(() => window.remotemedia.restartIce());
+  const rowsAtRestart = await page.$$eval('tr.utterance.done', (trs) => trs.length);
+  console.log(`ICE restart answered ${restart} after ${rowsAtRestart} utterance(s)`);
+  await page.waitForFunction((n) => document.querySelectorAll('tr.utterance.done').length >= n,
+    Math.max(want, rowsAtRestart + 2), { timeout: 60000 });
   const rows = await page.$$eval('tr.utterance.done', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   const state = await page.textContent('#state');
-  writeFileSync(join(outDir, 'e2e-result.json'), JSON.stringify({ state, rows }, null, 2));
+  writeFileSync(join(outDir, 'e2e-result.json'), JSON.stringify({ state, rows, restart, rowsAtRestart }, null, 2));
   await page.screenshot({ path: join(outDir, 'page.png'), fullPage: true });
   console.log(`ok: ${rows.length} utterances with results, state ${state}`);
   await page.click('#stop');

@@ -2,7 +2,7 @@
 // Plain browser JavaScript (no build step); works in Chromium and Firefox.
 'use strict';
 const $ = (id) => document.getElementById(id);
-let pc = null, whipUrl = null, stream = null, pendingRow = null;
+let pc = null, whipUrl = null, etag = null, stream = null, pendingRow = null, restarting = false, lostTimer = null;
 const rows = new Map(); // segment id -> <tr>
 
 function setState(text, cls) { $('state').textContent = text; $('state').className = 'state ' + cls; }
@@ -80,6 +80,9 @@ function handle(e) {
       tr.cells[4].textContent = e.endpoint + (e.server ? ` (${e.server})` : '');
       break;
     }
+    case 'draining':
+      showError('The server is shutting down (' + Math.round(e.deadline_ms / 1000) + ' s left): press Stop and Start to continue on another instance.');
+      break;
     case 'error': {
       const words = (KIND_WORDS[e.kind] || 'Something went wrong') + '.';
       if (e.segment) {
@@ -108,6 +111,13 @@ async function start() {
     const dc = pc.createDataChannel('events', { ordered: true });
     dc.onmessage = (m) => String(m.data).split('\n').filter(Boolean).forEach((l) => handle(JSON.parse(l)));
     pc.ontrack = (ev) => { $('remoteAudio').srcObject = ev.streams[0] || new MediaStream([ev.track]); };
+    // the network changed (Wi-Fi to cellular, a VPN): an ICE restart keeps the session (RFC 9725 §4.3.2)
+    pc.oniceconnectionstatechange = () => {
+      const s = pc && pc.iceConnectionState;
+      clearTimeout(lostTimer);
+      if (s === 'failed') restartIce();
+      if (s === 'disconnected') lostTimer = setTimeout(restartIce, 2000);
+    };
     pc.onconnectionstatechange = () => {
       const s = pc.connectionState;
       setState(s, s === 'connected' ? 'connected' : s === 'failed' ? 'failed' : 'connecting');
@@ -116,12 +126,12 @@ async function start() {
     await pc.setLocalDescription(await pc.createOffer());
     await gatheringComplete(pc, 2000);
     const pipeline = $('pipeline').value.trim();
-    const headers = { 'Content-Type': 'application/sdp' };
-    if ($('token').value) headers.Authorization = 'Bearer ' + $('token').value;
+    const headers = authHeaders({ 'Content-Type': 'application/sdp' });
     const r = await fetch('whip' + (pipeline ? '?pipeline=' + encodeURIComponent(pipeline) : ''),
       { method: 'POST', headers, body: pc.localDescription.sdp });
     if (r.status !== 201) throw new Error(`server answered ${r.status}: ${(await r.text()).trim()}`);
-    whipUrl = r.headers.get('Location');
+    whipUrl = new URL(r.headers.get('Location'), location.href).href;
+    etag = r.headers.get('ETag');
     await pc.setRemoteDescription({ type: 'answer', sdp: await r.text() });
     $('stop').disabled = false;
   } catch (err) {
@@ -129,6 +139,58 @@ async function start() {
     await stop();
   }
 }
+
+function authHeaders(h) {
+  if ($('token').value) h.Authorization = 'Bearer ' + $('token').value;
+  return h;
+}
+
+// RFC 8840 fragment of a full SDP: per media section its m-line, mid, ICE credentials and candidates
+function sdpFragment(sdp) {
+  let out = '', ufrag = '', pwd = '';
+  for (const section of sdp.split(/\r?\nm=/).slice(1)) {
+    const lines = ('m=' + section).split(/\r?\n/);
+    ufrag = (lines.find((l) => l.startsWith('a=ice-ufrag:')) || 'a=ice-ufrag:' + ufrag).slice(12);
+    pwd = (lines.find((l) => l.startsWith('a=ice-pwd:')) || 'a=ice-pwd:' + pwd).slice(10);
+    out += lines[0] + '\r\n' + lines.filter((l) => l.startsWith('a=mid:')).join('') + '\r\n'
+      + `a=ice-ufrag:${ufrag}\r\na=ice-pwd:${pwd}\r\n`
+      + lines.filter((l) => l.startsWith('a=candidate:')).map((l) => l + '\r\n').join('') + 'a=end-of-candidates\r\n';
+  }
+  return out;
+}
+
+// ICE restart over WHIP: new credentials in a PATCH, the server's new ones and candidates in the 200
+async function restartIce() {
+  if (!pc || !whipUrl || restarting) return 0;
+  restarting = true;
+  try {
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+    await gatheringComplete(pc, 2000);
+    const r = await fetch(whipUrl, { method: 'PATCH', body: sdpFragment(pc.localDescription.sdp),
+      headers: authHeaders({ 'Content-Type': 'application/trickle-ice-sdpfrag', 'If-Match': '*' }) });
+    if (r.status !== 200) throw new Error(`ICE restart: server answered ${r.status}: ${(await r.text()).trim()}`);
+    etag = r.headers.get('ETag') || etag;
+    const frag = await r.text();
+    const ufrag = frag.match(/a=ice-ufrag:(\S+)/)[1], pwd = frag.match(/a=ice-pwd:(\S+)/)[1];
+    const remote = pc.remoteDescription.sdp.split(/\r?\n/).filter((l) => l && !l.startsWith('a=candidate:') && !l.startsWith('a=end-of-candidates'))
+      .map((l) => l.startsWith('a=ice-ufrag:') ? 'a=ice-ufrag:' + ufrag : l.startsWith('a=ice-pwd:') ? 'a=ice-pwd:' + pwd : l).join('\r\n') + '\r\n';
+    await pc.setRemoteDescription({ type: 'answer', sdp: remote });
+    let mid = '0';
+    for (const l of frag.split(/\r?\n/)) {
+      if (l.startsWith('a=mid:')) mid = l.slice(6);
+      if (l.startsWith('a=candidate:')) await pc.addIceCandidate({ candidate: l.slice(2), sdpMid: mid });
+    }
+    return r.status;
+  } catch (err) {
+    showError(err.message || String(err));
+    return -1;
+  } finally {
+    restarting = false;
+  }
+}
+window.remotemedia = { restartIce };
+window.addEventListener('online', () => restartIce());
+if (navigator.connection) navigator.connection.addEventListener('change', () => restartIce());
 
 function gatheringComplete(peer, ms) {
   if (peer.iceGatheringState === 'complete') return Promise.resolve();
@@ -140,8 +202,10 @@ function gatheringComplete(peer, ms) {
 }
 
 async function stop() {
-  if (whipUrl) { try { await fetch(whipUrl, { method: 'DELETE' }); } catch (e) { /* server gone */ } }
+  if (whipUrl) { try { await fetch(whipUrl, { method: 'DELETE', headers: authHeaders({}) }); } catch (e) { /* server gone */ } }
   whipUrl = null;
+  etag = null;
+  clearTimeout(lostTimer);
   if (pc) pc.close();
   pc = null;
   if (stream) stream.getTracks().forEach((t) => t.stop());
@@ -154,4 +218,4 @@ async function stop() {
 
 $('start').onclick = start;
 $('stop').onclick = stop;
-window.addEventListener('beforeunload', () => { if (whipUrl) fetch(whipUrl, { method: 'DELETE', keepalive: true }); });
+window.addEventListener('beforeunload', () => { if (whipUrl) fetch(whipUrl, { method: 'DELETE', keepalive: true, headers: authHeaders({}) }); });

@@ -43,6 +43,8 @@ class BrowserEndToEndIT {
         JsonNode result = Events.JSON.readTree(out.resolve("e2e-result.json").toFile());
         assertEquals("connected", result.get("state").asText());
         assertTrue(result.get("rows").size() >= 3, result.toString());
+        assertEquals(200, result.get("restart").asInt(), "the page's ICE restart (PATCH) was answered: " + result);
+        assertTrue(result.get("rows").size() >= result.get("rowsAtRestart").asInt() + 2, "utterances kept coming after the restart: " + result);
         for (JsonNode row : result.get("rows")) {
             assertTrue(row.get(2).asText().contains("dBFS"), "each utterance shows its remote result: " + row);
             assertTrue(row.get(3).asText().endsWith("ms"), "and its latency: " + row);
