@@ -88,6 +88,14 @@ public class GrpcServerSetup {
             LOG.infof("role %s: PipelineService is not served (remotemedia.grpc.serve=false)", pipelineConfig.role());
             return;
         }
+        if (io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.NORMAL && !listening()) {
+            // Quarkus logs "Unable to start the gRPC server" (a bad TLS setting, a port in use) and runs on,
+            // ready and live with nothing on the gRPC port: a worker that takes traffic it cannot serve
+            LOG.errorf("the gRPC server is not listening on %s:%d (see the error above: TLS files, trust-store password, port in use); stopping",
+                    grpcHost, grpcPort);
+            io.quarkus.runtime.Quarkus.asyncExit(1);
+            return;
+        }
         handler.warm(false);
         List<String> warmup = config.warmupPipelines().orElse(List.of());
         engine.worker().execute(() -> {
@@ -123,6 +131,23 @@ public class GrpcServerSetup {
 
     void stop(@Observes @Priority(1) ShutdownEvent event, StreamHandler handler) throws InterruptedException {
         drain(handler);
+    }
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.host", defaultValue = "0.0.0.0")
+    String grpcHost;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.port", defaultValue = "9000")
+    int grpcPort;
+
+    /** Whether something accepts connections on the configured gRPC address. */
+    private boolean listening() {
+        String host = grpcHost.equals("0.0.0.0") || grpcHost.equals("::") ? "127.0.0.1" : grpcHost;
+        try (var socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, grpcPort), 2000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private void setHealth(ServingStatus status) {

@@ -22,6 +22,9 @@ import java.util.Date;
 /** A throw-away CA with a server certificate (localhost, 127.0.0.1) and a client certificate, as PEM files. */
 public final class TestCerts {
     public final Path caCert, serverCert, serverKey, clientCert, clientKey;
+    /** The CA as a PKCS12 trust store (password {@link #TRUST_STORE_PASSWORD}): Quarkus' separate gRPC server reads no PEM trust store. */
+    public final Path caTrustStore;
+    public static final String TRUST_STORE_PASSWORD = "changeit";
 
     private TestCerts(Path dir) throws Exception {
         KeyPair ca = keys();
@@ -35,6 +38,13 @@ public final class TestCerts {
         serverKey = write(dir.resolve("server.key"), "PRIVATE KEY", server.getPrivate().getEncoded());
         clientCert = write(dir.resolve("client.pem"), "CERTIFICATE", clientCertificate.getEncoded());
         clientKey = write(dir.resolve("client.key"), "PRIVATE KEY", client.getPrivate().getEncoded());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", caCertificate);
+        caTrustStore = dir.resolve("ca.p12");
+        try (var out = Files.newOutputStream(caTrustStore)) {
+            trust.store(out, TRUST_STORE_PASSWORD.toCharArray());
+        }
     }
 
     public static TestCerts create(Path dir) throws Exception {
