@@ -127,6 +127,26 @@ final class WebRtcSession {
     /** Applies the offer and returns the answer once ICE gathering completes (or the wait runs out). */
     CompletableFuture<String> answer(String offer, long gatherTimeoutMs) {
         CompletableFuture<String> answer = new CompletableFuture<>();
+        try {
+            applyOffer(offer, gatherTimeoutMs, answer);
+        } catch (RuntimeException | Error e) { // webrtc-java throws java.lang.Error for SDP it cannot parse
+            answer.completeExceptionally(new BadOfferException("the offer was rejected: " + e.getMessage()));
+            return answer;
+        }
+        if (SdpText.hasDataChannel(offer)) {
+            // a client that negotiated a data channel but does not open "events" gets one from us
+            threads.later(2000, () -> {
+                if (!closed && events == null && state == RTCPeerConnectionState.CONNECTED) {
+                    RTCDataChannelInit init = new RTCDataChannelInit();
+                    init.ordered = true;
+                    onConnection(() -> useChannel(pc.createDataChannel("events", init)));
+                }
+            });
+        }
+        return answer;
+    }
+
+    private void applyOffer(String offer, long gatherTimeoutMs, CompletableFuture<String> answer) {
         pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offer), new SetSessionDescriptionObserver() {
             @Override
             public void onSuccess() {
@@ -163,17 +183,6 @@ final class WebRtcSession {
                 answer.completeExceptionally(new BadOfferException("the offer was rejected: " + error));
             }
         });
-        if (SdpText.hasDataChannel(offer)) {
-            // a client that negotiated a data channel but does not open "events" gets one from us
-            threads.later(2000, () -> {
-                if (!closed && events == null && state == RTCPeerConnectionState.CONNECTED) {
-                    RTCDataChannelInit init = new RTCDataChannelInit();
-                    init.ordered = true;
-                    onConnection(() -> useChannel(pc.createDataChannel("events", init)));
-                }
-            });
-        }
-        return answer;
     }
 
     /** The session's entity tag: changes with every ICE restart. */
@@ -207,7 +216,18 @@ final class WebRtcSession {
         }
         CompletableFuture<Void> regathered = new CompletableFuture<>();
         gathered = regathered;
-        boolean started = onConnection(() -> pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, SdpText.withIce(remote[0], ice)),
+        boolean started;
+        try {
+            started = restartWith(SdpText.withIce(remote[0], ice), gatherTimeoutMs, regathered, fragment);
+        } catch (RuntimeException | Error e) { // webrtc-java throws java.lang.Error for SDP it cannot parse
+            return CompletableFuture.failedFuture(new BadOfferException("the ICE restart was rejected: " + e.getMessage()));
+        }
+        if (!started) fragment.completeExceptionally(new IllegalStateException("the session is closing"));
+        return fragment;
+    }
+
+    private boolean restartWith(String offer, long gatherTimeoutMs, CompletableFuture<Void> regathered, CompletableFuture<String> fragment) {
+        return onConnection(() -> pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offer),
                 new SetSessionDescriptionObserver() {
             @Override
             public void onSuccess() {
@@ -245,12 +265,19 @@ final class WebRtcSession {
                 fragment.completeExceptionally(new BadOfferException("the ICE restart was rejected: " + error));
             }
         }));
-        if (!started) fragment.completeExceptionally(new IllegalStateException("the session is closing"));
-        return fragment;
     }
 
-    void addCandidate(String mid, String candidateLine) {
-        onConnection(() -> pc.addIceCandidate(new RTCIceCandidate(mid, 0, candidateLine)));
+    /** Adds a trickled candidate; null when libwebrtc took it, else why not (it throws java.lang.Error on a malformed line). */
+    String addCandidate(String mid, String candidateLine) {
+        String[] problem = new String[1];
+        onConnection(() -> {
+            try {
+                pc.addIceCandidate(new RTCIceCandidate(mid, 0, candidateLine));
+            } catch (RuntimeException | Error e) {
+                problem[0] = e.getMessage();
+            }
+        });
+        return problem[0];
     }
 
     /**

@@ -214,6 +214,11 @@ public final class WhipClient implements AutoCloseable {
 
     public List<String> events() { return lines; }
 
+    /** Sends raw bytes on the `events` channel (servers ignore what clients send there; fuzz tests check they survive it). */
+    public void sendOnEvents(byte[] data, boolean binary) throws Exception {
+        events.send(new RTCDataChannelBuffer(java.nio.ByteBuffer.wrap(data), binary));
+    }
+
     /** Milliseconds of non-silent audio received on the server's track so far (what a browser would play). */
     public long audibleMs() { return audibleMs.get(); }
 

@@ -98,7 +98,7 @@ public class WhipResource {
                 }))
                 .onFailure().recoverWithItem(e -> withAppClassLoader(() -> {
                     session.close("offer failed: " + e.getMessage());
-                    return text(e instanceof WebRtcSession.BadOfferException ? 400 : 500, e.getMessage());
+                    return text(e instanceof WebRtcSession.BadOfferException ? 400 : 500, printable(e.getMessage(), 400));
                 }));
     }
 
@@ -147,7 +147,10 @@ public class WhipResource {
         if (candidates.isEmpty() && !SdpText.endOfCandidates(body)) {
             return Uni.createFrom().item(text(422, "the fragment has neither a=candidate lines, a=end-of-candidates nor new ICE credentials (RFC 8840)"));
         }
-        candidates.forEach(c -> session.addCandidate(c.mid(), c.line()));
+        for (var c : candidates) {
+            String problem = session.addCandidate(c.mid(), c.line());
+            if (problem != null) return Uni.createFrom().item(text(400, "bad candidate line \"a=" + printable(c.line(), 120) + "\": " + printable(problem, 200)));
+        }
         return Uni.createFrom().item(Response.noContent().build());
     }
 
@@ -163,7 +166,7 @@ public class WhipResource {
                 }))
                 // a failed restart leaves the session as it was (RFC 9725: do not terminate it)
                 .onFailure().recoverWithItem(e -> withAppClassLoader(() -> text(e instanceof WebRtcSession.BadOfferException ? 422 : 500,
-                        "ICE restart failed: " + e.getMessage())));
+                        "ICE restart failed: " + printable(e.getMessage(), 400))));
     }
 
     private String publicSdp(String sdp) {
@@ -237,6 +240,12 @@ public class WhipResource {
         } finally {
             t.setContextClassLoader(previous);
         }
+    }
+
+    /** Client-sent text fit for an error message: printable ASCII, at most {@code max} characters. */
+    private static String printable(String s, int max) {
+        String p = String.valueOf(s).replaceAll("[^\\x20-\\x7e]", "?");
+        return p.length() > max ? p.substring(0, max) + "…" : p;
     }
 
     private static Response retryLater(int status, String message) {
