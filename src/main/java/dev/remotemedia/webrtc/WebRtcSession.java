@@ -466,29 +466,39 @@ final class WebRtcSession {
         }
         LogContext.run(id, 0, () -> LOG.infof("session %s closed: %s", id, reason));
         input.onComplete();
-        try {
-            RTCDataChannel channel = events;
-            if (channel != null) {
+        // each step on its own: webrtc-java reports refcount surprises as java.lang.Error, and one
+        // must not skip the rest (a skipped pc.close() leaves ICE/DTLS transports alive for good)
+        RTCDataChannel channel = events;
+        if (channel != null) {
+            cleanup("data channel close", () -> {
                 channel.unregisterObserver();
                 channel.close();
-                channel.dispose();
-            }
-            // native objects go before the peer connection closes (disposing a track after close() throws)
-            AudioTrack in = mic;
-            if (in != null) in.removeSink(sink);
-            pc.removeTrack(ttsSender); // drops the sender's reference so the track can be freed
-            awaitNativeCalls();       // no lock held across close(): it waits on the signaling thread
-            pc.close();
-            tts.dispose();
-            ttsSource.dispose();
-            if (releaseNative) {
+            });
+        }
+        AudioTrack in = mic;
+        if (in != null) cleanup("mic sink", () -> in.removeSink(sink));
+        cleanup("remove sender", () -> pc.removeTrack(ttsSender)); // drops the sender's reference so the track can be freed
+        awaitNativeCalls();       // no lock held across close(): it waits on the signaling thread
+        cleanup("peer connection close", pc::close);
+        // the connection held a reference to the channel until close(): disposing now drops the last one
+        if (channel != null) cleanup("data channel dispose", channel::dispose);
+        cleanup("tts track", tts::dispose);
+        cleanup("tts source", ttsSource::dispose);
+        if (releaseNative) {
+            cleanup("release", () -> {
                 NativeRelease.release(pcHandle, "peer_connection");
                 NativeRelease.release(senderHandle, "sender");
-            }
-        } catch (RuntimeException | Error e) { // webrtc-java reports native refcount problems as Error
-            LOG.debugf("session %s: native cleanup: %s", id, e.getMessage());
+            });
         }
         onClosed.run();
+    }
+
+    private void cleanup(String step, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | Error e) {
+            LOG.debugf("session %s: native cleanup (%s): %s", id, step, e.getMessage());
+        }
     }
 
     /** Marks the connection closing and waits for native calls already in progress on it. */
