@@ -318,10 +318,11 @@ public final class LoadTest {
     /** Opens and closes WHIP sessions {@code cycles} times against a local child; reports its RSS growth. */
     private int cycles(String manifestJson) throws Exception {
         Path manifest = Files.writeString(work.resolve("local.json"), manifestJson);
-        // a heap that gives memory back after GC, so RSS growth shows native leaks, not heap sizing
+        // a fixed heap, every page touched at start: RSS growth is then native memory, not the heap
+        // touching more of what it had committed (which a shrinking heap did not rule out)
         local = new ChildServer("local", work, List.of("-Dremotemedia.webrtc.manifest=" + manifest,
                 "-Dremotemedia.webrtc.public-address=127.0.0.1", "-Dremotemedia.webrtc.any-address-ports=true",
-                "-Xms32m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"));
+                "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"));
         local.start();
         local.awaitUp(60_000);
         PeerFactory peers = new PeerFactory();
