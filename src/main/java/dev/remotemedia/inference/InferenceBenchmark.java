@@ -28,7 +28,7 @@ public final class InferenceBenchmark {
             out.printf("model: %s on %s; %d segments of %.1f s, up to %d tokens each; cores: %d%n", dir, model.device(), segments,
                     segmentSeconds, maxNewTokens, ProcessStats.cores());
 
-            LogMel mel = new LogMel(model.multilingual() ? 128 : 80);
+            LogMel mel = new LogMel(model.melBins()); // whisper-small is multilingual with 80 bins
             float[] features = new float[mel.melBins() * LogMel.FRAMES];
             long[] melTimes = new long[segments];
             for (int i = 0; i < segments; i++) {

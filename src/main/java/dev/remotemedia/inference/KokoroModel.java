@@ -37,7 +37,12 @@ public final class KokoroModel implements AutoCloseable {
     /** Most phoneme tokens per call (the voice files have 510 rows; two more ids are the pads). */
     public static final int MAX_TOKENS = 510;
     /** The files fetched from an https:// prefix (onnx-community layout; s3:// prefixes are listed instead). */
-    public static final List<String> FILES = List.of("onnx/model.onnx", "tokenizer.json", "voices/af_heart.bin");
+    public static final List<String> FILES = files("fp32");
+
+    /** The files of an export in {@code variant} (auto = fp32 names), for https:// prefixes. */
+    public static List<String> files(String variant) {
+        return List.of("onnx/" + ModelStore.variantFile("model", variant), "tokenizer.json", "voices/af_heart.bin");
+    }
     private static final int STYLE = 256;
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -51,10 +56,10 @@ public final class KokoroModel implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private KokoroModel(Path dir, String device, int threads) {
+    private KokoroModel(Path dir, String device, int threads, String variant) {
         this.dir = dir;
         readVocab(dir);
-        OnnxSessions.Opened opened = OnnxSessions.open(ModelStore.modelFile(dir, "model.onnx"), device, threads);
+        OnnxSessions.Opened opened = OnnxSessions.open(ModelStore.modelFile(dir, "model", variant), device, threads);
         this.session = opened.session();
         this.device = opened.device();
         try {
@@ -71,7 +76,12 @@ public final class KokoroModel implements AutoCloseable {
     }
 
     public static KokoroModel load(Path dir, String device, int threads) {
-        return new KokoroModel(dir, device, threads);
+        return load(dir, device, threads, "auto");
+    }
+
+    /** @param variant fp32, fp16, quantized, … or auto (the first present, fp32 first) */
+    public static KokoroModel load(Path dir, String device, int threads, String variant) {
+        return new KokoroModel(dir, device, threads, variant);
     }
 
     public String device() { return device; }

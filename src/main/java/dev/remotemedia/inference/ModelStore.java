@@ -261,9 +261,37 @@ public final class ModelStore {
     }
 
     /** A file of a model folder, at its top or in onnx/ (the onnx-community layout). */
-    static Path modelFile(Path dir, String file) {
-        for (Path p : List.of(dir.resolve("onnx").resolve(file), dir.resolve(file))) if (Files.isRegularFile(p)) return p;
-        throw unavailable("model folder " + dir + " has no " + file + " (looked in it and in onnx/)");
+    /** ONNX file variants as the exporters name them ({@code encoder_model_fp16.onnx}); "auto" prefers them in this order. */
+    public static final List<String> VARIANTS = List.of("fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4");
+
+    /** The file name of {@code base} (e.g. "encoder_model") in {@code variant}: fp32 is the plain name. */
+    static String variantFile(String base, String variant) {
+        return variant.equals("fp32") || variant.equals("auto") ? base + ".onnx" : base + "_" + variant + ".onnx";
+    }
+
+    /**
+     * The ONNX file {@code base} of a model folder (in onnx/ or the folder itself) in {@code variant};
+     * "auto" takes the first variant present in {@link #VARIANTS} order, so a folder holding only an
+     * fp16 export loads as one. A missing file names what the folder does hold.
+     */
+    static Path modelFile(Path dir, String base, String variant) {
+        List<String> wanted = variant.equals("auto") ? VARIANTS : List.of(variant);
+        for (String v : wanted) {
+            String file = variantFile(base, v);
+            for (Path p : List.of(dir.resolve("onnx").resolve(file), dir.resolve(file))) if (Files.isRegularFile(p)) return p;
+        }
+        List<String> present = new java.util.ArrayList<>();
+        for (Path d : List.of(dir.resolve("onnx"), dir)) {
+            try (var files = Files.list(d)) {
+                files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(base) && n.endsWith(".onnx")).sorted().forEach(present::add);
+            } catch (java.io.IOException e) {
+                // no such folder
+            }
+        }
+        String looked = variant.equals("auto") ? base + ".onnx nor any of its variants (" + String.join(", ", VARIANTS.subList(1, VARIANTS.size())) + ")"
+                : variantFile(base, variant) + " (variant " + variant + ")";
+        throw unavailable("model folder " + dir + " has no " + looked + " (looked in it and in onnx/)"
+                + (present.isEmpty() ? "" : "; it has " + String.join(", ", present) + ": set the node's variant to match"));
     }
 
     static boolean isRemote(String ref) {

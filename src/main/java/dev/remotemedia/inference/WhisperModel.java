@@ -29,8 +29,13 @@ import java.util.Map;
  */
 public final class WhisperModel implements AutoCloseable {
     /** The files fetched from an https:// prefix (the onnx-community layout; s3:// prefixes are listed instead). */
-    public static final List<String> FILES = List.of("onnx/encoder_model.onnx", "onnx/decoder_model_merged.onnx", "tokenizer.json",
-            "config.json", "generation_config.json");
+    public static final List<String> FILES = files("fp32");
+
+    /** The files of an export in {@code variant} (auto = fp32 names), for https:// prefixes. */
+    public static List<String> files(String variant) {
+        return List.of("onnx/" + ModelStore.variantFile("encoder_model", variant), "onnx/" + ModelStore.variantFile("decoder_model_merged", variant),
+                "tokenizer.json", "config.json", "generation_config.json");
+    }
 
     /** One decoded window; {@code tokenIds} are the generated ids before end-of-text. */
     public record Transcript(String text, String language, double avgLogprob, double noSpeechProb, List<Integer> tokenIds) {
@@ -55,12 +60,12 @@ public final class WhisperModel implements AutoCloseable {
     private final java.util.concurrent.locks.ReentrantReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private boolean closed;
 
-    private WhisperModel(Path dir, String device, int threads) {
+    private WhisperModel(Path dir, String device, int threads, String variant) {
         this.dir = dir;
         this.config = WhisperConfig.load(dir);
         this.mel = new LogMel(config.melBins());
-        OnnxSessions.Opened enc = OnnxSessions.open(ModelStore.modelFile(dir, "encoder_model.onnx"), device, threads);
-        OnnxSessions.Opened dec = OnnxSessions.open(ModelStore.modelFile(dir, "decoder_model_merged.onnx"), device, threads);
+        OnnxSessions.Opened enc = OnnxSessions.open(ModelStore.modelFile(dir, "encoder_model", variant), device, threads);
+        OnnxSessions.Opened dec = OnnxSessions.open(ModelStore.modelFile(dir, "decoder_model_merged", variant), device, threads);
         this.encoder = enc.session();
         this.decoder = dec.session();
         this.device = dec.device();
@@ -88,7 +93,12 @@ public final class WhisperModel implements AutoCloseable {
 
     /** Loads the model and runs one window of silence so the first real segment is not the slow one. */
     public static WhisperModel load(Path dir, String device, int threads) {
-        WhisperModel m = new WhisperModel(dir, device, threads);
+        return load(dir, device, threads, "auto");
+    }
+
+    /** @param variant fp32, fp16, quantized, … or auto (the first present, fp32 first) */
+    public static WhisperModel load(Path dir, String device, int threads, String variant) {
+        WhisperModel m = new WhisperModel(dir, device, threads, variant);
         m.transcribe(List.of(new float[LogMel.SAMPLE_RATE / 2]), null, "transcribe", 4);
         return m;
     }
@@ -98,6 +108,9 @@ public final class WhisperModel implements AutoCloseable {
     public Path dir() { return dir; }
 
     public boolean multilingual() { return config.multilingual(); }
+
+    /** Mel bins the encoder takes (80, or 128 for large-v3 and turbo): from config.json, never guessed. */
+    public int melBins() { return config.melBins(); }
 
     public java.util.Set<String> languages() { return config.languages().keySet(); }
 

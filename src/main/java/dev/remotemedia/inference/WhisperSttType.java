@@ -43,6 +43,8 @@ public final class WhisperSttType implements NodeType {
             ParamSpec.oneOf("device", "", "auto", "cuda", "cpu").defaultValue("")
                     .doc("where the model runs; empty = remotemedia.models.device"),
             ParamSpec.integer("threads").defaultValue(0).min(0).max(256).doc("ONNX Runtime intra-op threads (0 = its default)"),
+            ParamSpec.oneOf("variant", "auto", "fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4").defaultValue("auto")
+                    .doc("which export of the model folder to load (model_fp16.onnx, …); auto = the first present, fp32 first"),
             ParamSpec.integer("max_batch").defaultValue(8).min(1).max(64).doc("most windows decoded together"),
             ParamSpec.integer("max_wait_ms").defaultValue(10).min(0).max(1000).doc("how long a window waits for others to batch with"),
             ParamSpec.integer("max_new_tokens").defaultValue(224).min(1).max(444).doc("longest text per 30 s window, in tokens"),
@@ -67,11 +69,11 @@ public final class WhisperSttType implements NodeType {
     public Node create(NodeContext context, Params p) {
         ModelStore store = ModelStore.of(context.shared());
         String device = p.string("device").isEmpty() ? store.defaultDevice() : p.string("device");
-        Path dir = store.resolve(p.string("model"), WhisperModel.FILES);
+        Path dir = store.resolve(p.string("model"), WhisperModel.files(p.string("variant")));
         int threads = p.integer("threads");
-        WhisperModel model = context.shared().get("whisper:" + dir + ":" + device + ":" + threads, WhisperModel.class,
-                () -> WhisperModel.load(dir, device, threads));
-        WhisperBatcher batcher = context.shared().get("whisper-batcher:" + dir + ":" + device + ":" + threads + ":"
+        WhisperModel model = context.shared().get("whisper:" + dir + ":" + device + ":" + threads + ":" + p.string("variant"), WhisperModel.class,
+                () -> WhisperModel.load(dir, device, threads, p.string("variant")));
+        WhisperBatcher batcher = context.shared().get("whisper-batcher:" + dir + ":" + device + ":" + threads + ":" + p.string("variant") + ":"
                 + p.integer("max_batch") + ":" + p.integer("max_wait_ms"), WhisperBatcher.class,
                 () -> new WhisperBatcher(model, p.integer("max_batch"), p.integer("max_wait_ms"), context.threads()));
         String language = p.string("language").equals("auto") ? null : p.string("language");
