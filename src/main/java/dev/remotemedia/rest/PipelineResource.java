@@ -22,7 +22,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.Base64;
@@ -42,8 +41,8 @@ public class PipelineResource {
     @Inject
     ManifestResolver resolver;
 
-    @ConfigProperty(name = "remotemedia.rest.max-audio-s", defaultValue = "300")
-    int maxAudioS;
+    @Inject
+    RestConfig config;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -63,7 +62,7 @@ public class PipelineResource {
                 return bad("audio_wav_base64: not valid base64");
             }
             Wav.Audio a = Wav.read(wav, "audio_wav_base64");
-            if (a.durationMs() > maxAudioS * 1000.0) return bad("audio_wav_base64: longer than " + maxAudioS + " s (remotemedia.rest.max-audio-s)");
+            if (a.durationMs() > config.maxAudioS() * 1000.0) return bad("audio_wav_base64: longer than " + config.maxAudioS() + " s (remotemedia.rest.max-audio-s)");
             int frameMs = body.path("frame_ms").asInt(20);
             if (frameMs < 1 || frameMs > 1000) return bad("frame_ms: must be between 1 and 1000, got " + frameMs);
             frames = AudioFrame.split(a.samples(), a.sampleRate(), a.channels(), frameMs);
@@ -78,7 +77,7 @@ public class PipelineResource {
         return Uni.createFrom().deferred(() -> engine.open(m, "rest-" + UUID.randomUUID())
                         .run(Multi.createFrom().iterable(frames).map(f -> (Frame) f))
                         .select().where(f -> f instanceof EventFrame).collect().asList())
-                .ifNoItem().after(Duration.ofSeconds(maxAudioS + 60L)).fail()
+                .ifNoItem().after(Duration.ofSeconds(config.maxAudioS() + 60L)).fail()
                 .map(list -> {
                     ObjectNode out = Events.JSON.createObjectNode();
                     ArrayNode events = out.putArray("events");

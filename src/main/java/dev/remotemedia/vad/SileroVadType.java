@@ -54,8 +54,10 @@ public final class SileroVadType implements NodeType {
 
     @Override
     public Node create(NodeContext context, Params p) {
-        String path = p.optionalString("model_path").orElse(System.getProperty("remotemedia.vad.model-path",
-                System.getenv().getOrDefault("REMOTEMEDIA_VAD_MODEL_PATH", "")));
+        // remotemedia.vad.model-path (VadConfig) through MicroProfile Config: application.properties in
+        // the server; system properties and REMOTEMEDIA_VAD_MODEL_PATH also in the CLI
+        String path = p.optionalString("model_path").orElseGet(() -> org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("remotemedia.vad.model-path", String.class).orElse(""));
         SileroModel model = context.shared().get("silero:" + path, SileroModel.class, () -> SileroModel.load(path));
         SegmenterSettings settings = SegmenterSettings.of(p.integer("sampling_rate"), p.number("threshold"),
                 p.has("neg_threshold") ? p.number("neg_threshold") : null, p.integer("min_speech_duration_ms"),
