@@ -13,6 +13,8 @@ resource "aws_ecs_cluster_capacity_providers" "this" {
 
 locals {
   image = "${aws_ecr_repository.app.repository_url}:${var.image_tag}"
+  # CPU workers on Graviton run the arm64 build of the same tag (webrtc-java and ONNX Runtime natives differ)
+  cpu_image = var.cpu_architecture == "ARM64" ? "${local.image}-arm64" : local.image
 
   # The worker container, shared by the Fargate and GPU task definitions.
   worker_environment = [
@@ -51,10 +53,14 @@ resource "aws_ecs_task_definition" "worker" {
   memory                   = var.memory
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.task.arn
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
 
   container_definitions = jsonencode(concat([{
     name         = "worker"
-    image        = local.image
+    image        = local.cpu_image
     essential    = true
     portMappings = [{ containerPort = 50051, protocol = "tcp" }, { containerPort = 8080, protocol = "tcp" }]
     environment  = local.cpu_environment

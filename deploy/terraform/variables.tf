@@ -55,6 +55,16 @@ variable "image_tag" {
   default     = "latest"
 }
 
+variable "cpu_architecture" {
+  description = "CPU architecture of the Fargate (CPU worker) tasks: X86_64, or ARM64 for Graviton (about 20 % cheaper); ARM64 runs the image tag with -arm64 (bin/remotemedia build --platform linux/arm64 --push)"
+  type        = string
+  default     = "X86_64"
+  validation {
+    condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)
+    error_message = "cpu_architecture must be X86_64 or ARM64."
+  }
+}
+
 variable "cpu" {
   description = "Fargate task CPU units"
   type        = number

@@ -10,7 +10,7 @@ import java.io.PrintWriter;
         description = "RemoteMedia for Quarkus: live audio pipelines with local VAD and remote GPU nodes.",
         subcommands = {ServeCommand.class, ValidateCommand.class, NodesCommand.class, RunCommand.class, BenchCommand.class, ProbeCommand.class,
                 BuildCommand.class, DeployCommand.class, DestroyCommand.class, UploadManifestCommand.class,
-                ListManifestsCommand.class, GenerateManifestCommand.class, LoadTestCommand.class, ModelsCommand.class})
+                ListManifestsCommand.class, GenerateManifestCommand.class, LoadTestCommand.class, ModelsCommand.class, DemoCommand.class})
 public final class RemoteMediaCommand implements Runnable {
     /** Returned by {@link #execute} when the server ran (Quarkus owns the exit code). */
     public static final int SERVED = Integer.MIN_VALUE;

@@ -122,6 +122,11 @@ public final class ModelStore {
                 + ") and not an s3:// or https:// prefix");
     }
 
+    /** True when the catalogue model {@code name} is completely in the cache. */
+    public boolean cached(String name) {
+        return Files.isRegularFile(cacheDir.resolve(name).resolve(COMPLETE));
+    }
+
     /** Fetches a catalogue model or a remote prefix into the cache (no-op when already complete). */
     public Path pull(String ref, List<String> files, Progress progress) {
         var entry = catalog.find(ref);

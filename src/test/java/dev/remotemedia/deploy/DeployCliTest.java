@@ -36,12 +36,20 @@ class DeployCliTest {
     void buildDryRunPrintsTheExactCommands() {
         var r = cli("build", "--dry-run", "--gpu", "--push", "--tag", "v7", "--repository", "123.dkr.ecr.eu-west-1.amazonaws.com/remotemedia", "--region", "eu-west-1");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().matches("(?s).*would run: (docker|podman) build -f src/main/docker/Dockerfile.gpu -t 123.dkr.ecr.eu-west-1.amazonaws.com/remotemedia:v7-gpu \\..*"), r.out());
+        assertTrue(r.out().matches("(?s).*would run: (docker|podman) build --platform linux/amd64 -f src/main/docker/Dockerfile.gpu -t 123.dkr.ecr.eu-west-1.amazonaws.com/remotemedia:v7-gpu \\..*"), r.out());
         assertTrue(r.out().contains("aws ecr get-login-password --region eu-west-1"), r.out());
         assertTrue(r.out().matches("(?s).*would run: (docker|podman) push 123.dkr.ecr.eu-west-1.amazonaws.com/remotemedia:v7-gpu.*"), r.out());
         var jvm = cli("build", "--dry-run");
         assertTrue(jvm.out().contains("would run: ./mvnw -B package -DskipTests"), jvm.out());
-        assertTrue(jvm.out().matches("(?s).*build -f src/main/docker/Dockerfile.jvm -t remotemedia:latest \\..*"), jvm.out());
+        assertTrue(jvm.out().matches("(?s).*build --platform linux/amd64 -f src/main/docker/Dockerfile.jvm -t remotemedia:latest \\..*"), jvm.out());
+        var arm = cli("build", "--dry-run", "--platform", "linux/arm64", "--tag", "v7");
+        assertEquals(0, arm.code(), arm.err());
+        assertTrue(arm.out().contains("would run: ./mvnw -B package -DskipTests -Dwebrtc.classifier=linux-aarch64"), "the jar carries the arm64 natives: " + arm.out());
+        assertTrue(arm.out().matches("(?s).*build --platform linux/arm64 -f src/main/docker/Dockerfile.jvm -t remotemedia:v7-arm64 \\..*"), arm.out());
+        var armGpu = cli("build", "--dry-run", "--platform", "linux/arm64", "--gpu");
+        assertEquals(1, armGpu.code());
+        assertTrue(armGpu.err().contains("no linux-aarch64"), armGpu.err());
+        assertEquals(1, cli("build", "--dry-run", "--platform", "windows/amd64").code());
     }
 
     @Test

@@ -112,6 +112,16 @@ class TerraformModuleTest {
     }
 
     @Test
+    void cpuWorkersCanRunOnGravitonWithTheArm64Image() {
+        String task = section("resource \"aws_ecs_task_definition\" \"worker\"");
+        assertTrue(task.contains("cpu_architecture        = var.cpu_architecture") && task.contains("image        = local.cpu_image"), task);
+        assertTrue(text.contains("cpu_image = var.cpu_architecture == \"ARM64\" ? \"${local.image}-arm64\" : local.image"),
+                "ARM64 tasks run the tag bin/remotemedia build --platform linux/arm64 pushes");
+        String variable = section("variable \"cpu_architecture\"");
+        assertTrue(variable.contains("contains([\"X86_64\", \"ARM64\"], var.cpu_architecture)"), variable);
+    }
+
+    @Test
     void tasksDrainWithinTheirStopTimeout() {
         var stop = java.util.regex.Pattern.compile("stopTimeout\\s*=\\s*(\\d+)").matcher(text);
         int count = 0;
