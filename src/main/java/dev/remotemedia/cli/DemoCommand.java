@@ -60,6 +60,7 @@ final class DemoCommand implements Callable<Integer> {
         props.put("REMOTEMEDIA_REMOTE", "localhost:" + (port + 1));
         props.put("REMOTEMEDIA_DEV_PIPELINE", demo.pipeline());
         props.put("remotemedia.grpc.warmup-pipelines", demo.pipeline()); // models load before the page says ready
+        props.put("quarkus.log.console.json.enabled", "false");          // a person reads these logs
         String url = "http://localhost:" + port + "/";
         out.printf("demo %s: %s%n  pipeline: dev-local (VAD here) → %s on this same process%n  page: %s%n", name, demo.what(), demo.pipeline(), url);
         if (dryRun) {
