@@ -29,9 +29,16 @@ try {
   console.log(`ICE restart answered ${restart} after ${rowsAtRestart} utterance(s)`);
   await page.waitForFunction((n) => document.querySelectorAll('tr.utterance.done').length >= n,
     Math.max(want, rowsAtRestart + 2), { timeout: 60000 });
+  await page.evaluate(() => window.remotemedia.refreshStatus());
+  await page.waitForFunction(() => document.querySelectorAll('#endpoints tbody tr.up').length >= 1, null, { timeout: 10000 });
   const rows = await page.$$eval('tr.utterance.done', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   const state = await page.textContent('#state');
-  writeFileSync(join(outDir, 'e2e-result.json'), JSON.stringify({ state, rows, restart, rowsAtRestart }, null, 2));
+  const reply = await page.textContent('#reply');
+  const endpoints = await page.$$eval('#endpoints tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const waterfalls = await page.$$eval('.waterfall', (w) => w.length);
+  const pipelines = await page.$$eval('#pipeline option', (o) => o.map((x) => x.value));
+  const level = await page.evaluate(() => window.remotemedia.peakDb());
+  writeFileSync(join(outDir, 'e2e-result.json'), JSON.stringify({ state, rows, restart, rowsAtRestart, reply, endpoints, waterfalls, pipelines, level }, null, 2));
   await page.screenshot({ path: join(outDir, 'page.png'), fullPage: true });
   console.log(`ok: ${rows.length} utterances with results, state ${state}`);
   await page.click('#stop');

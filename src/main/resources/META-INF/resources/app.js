@@ -3,7 +3,9 @@
 'use strict';
 const $ = (id) => document.getElementById(id);
 let pc = null, whipUrl = null, etag = null, stream = null, pendingRow = null, restarting = false, lostTimer = null;
+let audioCtx = null, meterTimer = null, peakDb = -Infinity;
 const rows = new Map(); // segment id -> <tr>
+const firstAudio = new Map(); // segment id -> ms to the first synthesized audio (tts events may come first)
 
 function setState(text, cls) { $('state').textContent = text; $('state').className = 'state ' + cls; }
 function showError(message) { $('error').textContent = message; $('error').hidden = !message; }
@@ -44,20 +46,78 @@ function newRow() {
 }
 
 function describeResult(e) {
-  if (e.type === 'transcript' || e.text) return e.text;
-  if (e.kind === 'audio_stats') return `${e.duration_ms} ms, RMS ${e.rms_dbfs} dBFS, peak ${e.peak_dbfs} dBFS`;
+  if (e.type === 'transcript' || e.text !== undefined) return e.text || '(no speech recognised)';
+  if (e.kind === 'audio_stats') return `${e.duration_ms} ms of speech, RMS ${e.rms_dbfs} dBFS, peak ${e.peak_dbfs} dBFS`;
   const { type, t_ms, node, endpoint, segment, ...rest } = e;
   return JSON.stringify(rest);
+}
+
+function detail(e) {
+  if (e.type !== 'transcript') return '';
+  const model = String(e.model || '').split(/[\\/]/).filter(Boolean).pop() || 'whisper';
+  return `${model} · ${e.language || ''} · ${e.inference_ms} ms inference · batch ${e.batch_size} · ${e.tokens} tokens`;
+}
+
+function setResult(tr, text, sub) {
+  const td = tr.cells[2];
+  td.textContent = text;
+  if (sub) {
+    const small = document.createElement('span');
+    small.className = 'detail';
+    small.textContent = sub;
+    td.appendChild(small);
+  }
+}
+
+// Per-utterance waterfall from the `latency` event (ms after speech end): to the remote, network +
+// queue (round trip minus the worker's processing), the model, the rest to the final result, and
+// the first synthesized audio when a `tts` event reports it.
+function waterfall(tr, e) {
+  const parts = [
+    ['send', e.sent_ms, 'to the remote'],
+    ['net', Math.max(0, e.round_trip_ms - e.processing_ms), 'network + queue'],
+    ['model', e.processing_ms, 'model (on the worker)'],
+    ['rest', Math.max(0, e.final_ms - e.sent_ms - e.round_trip_ms), 'to the final result'],
+  ];
+  tr.dataset.totalMs = e.total_ms;
+  const td = tr.cells[3];
+  td.textContent = `${e.total_ms} ms` + (e.attempts > 1 ? ` (${e.attempts} tries)` : '');
+  const bar = document.createElement('div');
+  bar.className = 'waterfall';
+  const scale = 12 * 16 / Math.max(e.total_ms, 1); // 12rem
+  for (const [cls, ms, what] of parts) {
+    const w = document.createElement('span');
+    w.className = 'w ' + cls;
+    w.style.width = Math.max(2, ms * scale) + 'px';
+    w.title = `${what}: ${ms} ms`;
+    bar.appendChild(w);
+  }
+  td.appendChild(bar);
+  if (firstAudio.has(e.segment)) audioMark(bar, firstAudio.get(e.segment));
+}
+
+function audioMark(bar, ms) {
+  const w = document.createElement('span');
+  w.className = 'w audio';
+  w.style.width = '6px';
+  w.title = `first synthesized audio ${ms} ms after the text`;
+  bar.appendChild(w);
 }
 
 function handle(e) {
   switch (e.type) {
     case 'vad_start':
       $('vad').classList.add('speaking');
+      $('vadLabel').textContent = 'speaking';
       pendingRow = pendingRow || newRow();
       break;
     case 'vad_end':
       $('vad').classList.remove('speaking');
+      $('vadLabel').textContent = 'silence';
+      break;
+    case 'vad_prob':
+      $('vadProb').hidden = false;
+      $('vadProb').textContent = `p(speech) ${Number(e.probability ?? e.prob ?? 0).toFixed(2)}`;
       break;
     case 'segment': {
       const tr = row(e.segment);
@@ -67,16 +127,27 @@ function handle(e) {
     case 'result':
     case 'transcript': {
       const tr = row(e.segment);
+      if (e.type === 'result' && tr.dataset.transcript) break; // the transcript is the better summary
       tr.classList.remove('pending');
       tr.classList.add('done');
-      tr.cells[2].textContent = describeResult(e);
+      if (e.type === 'transcript') tr.dataset.transcript = '1';
+      setResult(tr, describeResult(e), detail(e));
       if (e.endpoint) tr.cells[4].textContent = e.endpoint;
+      break;
+    }
+    case 'tts': {
+      $('reply').classList.remove('muted');
+      $('reply').textContent = `▶ ${e.text || 'reply'} — ${e.audio_ms} ms of audio, first audio after ${e.first_audio_ms} ms (${e.voice})`;
+      if (e.segment) {
+        const bar = rows.has(e.segment) && rows.get(e.segment).querySelector('.waterfall');
+        if (bar) audioMark(bar, e.first_audio_ms);
+        else firstAudio.set(e.segment, e.first_audio_ms);
+      }
       break;
     }
     case 'latency': {
       const tr = row(e.segment);
-      tr.cells[3].textContent = `${e.total_ms} ms` + (e.attempts > 1 ? ` (${e.attempts} tries)` : '');
-      tr.cells[3].title = `after speech end: sent ${e.sent_ms} ms, first result ${e.first_result_ms} ms, final ${e.final_ms} ms`;
+      waterfall(tr, e);
       tr.cells[4].textContent = e.endpoint + (e.server ? ` (${e.server})` : '');
       break;
     }
@@ -89,8 +160,7 @@ function handle(e) {
         const tr = row(e.segment);
         tr.classList.remove('pending');
         tr.classList.add('failed');
-        tr.cells[2].textContent = words;
-        tr.cells[2].title = e.message || '';
+        setResult(tr, words, e.message || '');
       } else {
         showError(words + ' ' + (e.message || ''));
       }
@@ -99,13 +169,76 @@ function handle(e) {
   }
 }
 
-async function start() {
+// A looping recorded sample as the "microphone" (machines without one, demos, tests)
+async function sampleStream() {
+  audioCtx = audioCtx || new AudioContext();
+  const buffer = await audioCtx.decodeAudioData(await (await fetch('sample.wav')).arrayBuffer());
+  const source = audioCtx.createBufferSource();
+  source.buffer = buffer;
+  source.loop = true;
+  const out = audioCtx.createMediaStreamDestination();
+  source.connect(out);
+  source.start();
+  return out.stream;
+}
+
+// Input level (RMS, dBFS) of what is sent, measured here with an AnalyserNode
+function startMeter(s) {
+  audioCtx = audioCtx || new AudioContext();
+  const analyser = audioCtx.createAnalyser();
+  analyser.fftSize = 1024;
+  audioCtx.createMediaStreamSource(s).connect(analyser);
+  const data = new Float32Array(analyser.fftSize);
+  meterTimer = setInterval(() => {
+    analyser.getFloatTimeDomainData(data);
+    let sum = 0;
+    for (const v of data) sum += v * v;
+    const db = 10 * Math.log10(sum / data.length + 1e-12);
+    $('level').style.width = Math.max(0, Math.min(100, (db + 60) / 60 * 100)) + '%';
+    $('levelDb').textContent = (db < -99 ? '–' : db.toFixed(0)) + ' dBFS';
+    peakDb = Math.max(peakDb, db);
+  }, 100);
+}
+
+// Endpoints, their health and breakers, and the pipelines a session may pick: GET /status
+async function refreshStatus() {
+  try {
+    const r = await fetch('status');
+    if (!r.ok) return;
+    const st = await r.json();
+    $('instance').textContent = `(${st.role} instance, ${st.sessions} session${st.sessions === 1 ? '' : 's'}${st.draining ? ', draining' : ''})`;
+    const select = $('pipeline');
+    if (select.options.length === 1) {
+      for (const name of st.pipelines) select.add(new Option(name, name));
+    }
+    const body = $('endpoints').tBodies[0];
+    body.replaceChildren(...st.endpoints.map((e) => {
+      const tr = document.createElement('tr');
+      const usable = e.state === 'ACTIVE' && e.healthy && e.breaker !== 'OPEN';
+      tr.className = usable ? 'up' : 'down';
+      tr.title = e.problem || e.target;
+      for (const v of [e.address, e.state + (e.healthy ? '' : ' (unhealthy)'), e.breaker, `${e.latency_ms} ms`, e.inflight]) {
+        const td = document.createElement('td');
+        td.textContent = v;
+        tr.appendChild(td);
+      }
+      return tr;
+    }));
+    if (!st.endpoints.length) body.innerHTML = '<tr><td colspan="5" class="muted">no remote endpoint used yet</td></tr>';
+  } catch (e) { /* the server is restarting: try again next time */ }
+}
+setInterval(refreshStatus, 2000);
+refreshStatus();
+
+async function start(useSample) {
   showError('');
   $('start').disabled = true;
+  $('sample').disabled = true;
   setState('connecting', 'connecting');
   try {
-    stream = await navigator.mediaDevices.getUserMedia({
+    stream = useSample ? await sampleStream() : await navigator.mediaDevices.getUserMedia({
       audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+    startMeter(stream);
     pc = new RTCPeerConnection();
     stream.getAudioTracks().forEach((t) => pc.addTrack(t, stream));
     const dc = pc.createDataChannel('events', { ordered: true });
@@ -125,7 +258,7 @@ async function start() {
     };
     await pc.setLocalDescription(await pc.createOffer());
     await gatheringComplete(pc, 2000);
-    const pipeline = $('pipeline').value.trim();
+    const pipeline = $('pipeline').value;
     const headers = authHeaders({ 'Content-Type': 'application/sdp' });
     const r = await fetch('whip' + (pipeline ? '?pipeline=' + encodeURIComponent(pipeline) : ''),
       { method: 'POST', headers, body: pc.localDescription.sdp });
@@ -188,7 +321,7 @@ async function restartIce() {
     restarting = false;
   }
 }
-window.remotemedia = { restartIce };
+window.remotemedia = { restartIce, refreshStatus, peakDb: () => peakDb };
 window.addEventListener('online', () => restartIce());
 if (navigator.connection) navigator.connection.addEventListener('change', () => restartIce());
 
@@ -210,12 +343,17 @@ async function stop() {
   pc = null;
   if (stream) stream.getTracks().forEach((t) => t.stop());
   stream = null;
+  clearInterval(meterTimer);
+  $('level').style.width = '0';
   $('start').disabled = false;
+  $('sample').disabled = false;
   $('stop').disabled = true;
   $('vad').classList.remove('speaking');
+  $('vadLabel').textContent = 'silence';
   setState('disconnected', 'idle');
 }
 
-$('start').onclick = start;
+$('start').onclick = () => start(false);
+$('sample').onclick = () => start(true);
 $('stop').onclick = stop;
 window.addEventListener('beforeunload', () => { if (whipUrl) fetch(whipUrl, { method: 'DELETE', keepalive: true, headers: authHeaders({}) }); });

@@ -100,7 +100,8 @@ public final class KokoroTtsType implements NodeType {
                 var f = Events.fields().put("node", context.nodeId()).put("sentences", sentences).put("audio_ms", Math.round(audioMs))
                         .put("inference_ms", took / 1_000_000).put("first_audio_ms", firstAudioNanos / 1_000_000)
                         .put("rtf", audioMs == 0 ? 0 : Math.round(took / 1e6 / audioMs * 10000) / 10000.0)
-                        .put("voice", voice).put("device", model.device());
+                        .put("voice", voice).put("device", model.device())
+                        .put("text", t.text().length() > 500 ? t.text().substring(0, 500) + "…" : t.text()); // what the page shows with the audio
                 if (t.segment() > 0) f.put("segment", t.segment());
                 out.accept(new EventFrame("tts", t.tMs(), f));
             }

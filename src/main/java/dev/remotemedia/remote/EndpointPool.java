@@ -340,6 +340,16 @@ final class EndpointPool implements AutoCloseable {
         }
     }
 
+    /** Every member's state, for `GET /status`. */
+    List<RemoteStatus.EndpointStatus> status() {
+        List<RemoteStatus.EndpointStatus> out = new ArrayList<>();
+        for (Endpoint e : endpoints()) {
+            out.add(new RemoteStatus.EndpointStatus(e.target().toString(), e.address(), e.state().name(), e.healthy(), e.breaker().name(),
+                    Math.round(e.latencyMs() * 10) / 10.0, e.inflight(), e.problem()));
+        }
+        return out;
+    }
+
     /** Every member, joined or not (for tests and status). */
     List<Endpoint> endpoints() {
         synchronized (this) {
