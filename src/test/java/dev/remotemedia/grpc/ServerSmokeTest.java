@@ -65,6 +65,15 @@ class ServerSmokeTest {
     }
 
     @Test
+    void statusListsRolePipelinesAndEndpoints() {
+        given().get("/status").then().statusCode(200)
+                .body("role", equalTo("local"))
+                .body("pipelines", org.hamcrest.Matchers.hasItems("vad", "stats-segments", "whisper-stt"))
+                .body("endpoints", org.hamcrest.Matchers.notNullValue())
+                .body(org.hamcrest.Matchers.not(containsString(TOKEN)));
+    }
+
+    @Test
     void prometheusMetricsAreServed() {
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     }
