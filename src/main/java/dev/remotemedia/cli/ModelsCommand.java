@@ -62,11 +62,21 @@ final class ModelsCommand implements Callable<Integer> {
                 };
                 for (String name : names) {
                     long[] last = {0};
+                    String[] current = {""};
+                    long[] fileStart = {0, 0}; // when this file started, and the bytes it had then (a resumed download)
                     var dir = store.pull(name, files, (file, done, total) -> {
                         long now = System.nanoTime();
+                        if (!file.equals(current[0])) {
+                            current[0] = file;
+                            fileStart[0] = now;
+                            fileStart[1] = done;
+                        }
                         if (now - last[0] > 1_000_000_000L || done == total) {
                             last[0] = now;
-                            out.printf("  %s %.1f / %s MB%n", file, done / 1e6, total < 0 ? "?" : String.format("%.1f", total / 1e6));
+                            double seconds = Math.max(1e-3, (now - fileStart[0]) / 1e9);
+                            double rate = (done - fileStart[1]) / 1e6 / seconds;
+                            String eta = total > 0 && rate > 0 && done < total ? String.format(", %.0f s left", (total - done) / 1e6 / rate) : "";
+                            out.printf("  %s %.1f / %s MB, %.1f MB/s%s%n", file, done / 1e6, total < 0 ? "?" : String.format("%.1f", total / 1e6), rate, eta);
                             out.flush();
                         }
                     });

@@ -102,6 +102,7 @@ public class GrpcServerSetup {
             try {
                 for (String name : warmup) {
                     long t0 = System.nanoTime();
+                    LOG.infof("warm-up pipeline %s: loading its models (%d of %d)", name, warmup.indexOf(name) + 1, warmup.size());
                     engine.open(resolver.named(name), "warmup").close();
                     handler.warmed(name);
                     LOG.infof("warm-up pipeline %s ready in %d ms", name, (System.nanoTime() - t0) / 1_000_000);

@@ -65,6 +65,11 @@ class ModelsCommandTest {
             assertTrue(broken.out().contains("voices/af_heart.bin: sha256"), broken.out());
             var list = cli("models", "list");
             assertTrue(list.out().contains("pulled"), list.out());
+            // a pull shows each file's bytes of total and its rate
+            System.setProperty("remotemedia.models.cache-dir", tmp.resolve("cache2").toString());
+            var pull = cli("models", "pull", "--kind", "kokoro", uri);
+            assertEquals(0, pull.code(), pull.out() + pull.err());
+            assertTrue(pull.out().matches("(?s).*onnx/model\\.onnx [0-9.]+ / [0-9.]+ MB, [0-9.]+ MB/s.*"), pull.out());
         } finally {
             server.stop(0);
         }
