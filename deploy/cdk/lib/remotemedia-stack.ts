@@ -29,6 +29,8 @@ export interface RemoteMediaProps extends cdk.StackProps {
   readonly allowedCidrs?: string[];
   /** Image tag in the ECR repository. */
   readonly imageTag?: string;
+  /** CPU worker tasks on Graviton (ARM64, about 20 % cheaper): they run the tag with -arm64 (`build --platform linux/arm64`). */
+  readonly cpuArchitecture?: 'X86_64' | 'ARM64';
   /** Fargate task CPU units and memory (MiB). */
   readonly cpu?: number;
   readonly memoryMiB?: number;
@@ -175,10 +177,15 @@ export class RemoteMediaStack extends cdk.Stack {
       return c;
     };
 
+    const arm = props.cpuArchitecture === 'ARM64';
     const workerTask = new ecs.FargateTaskDefinition(this, 'WorkerTask', {
       family: `${name}-worker`, cpu: props.cpu ?? 2048, memoryLimitMiB: props.memoryMiB ?? 4096, taskRole,
+      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+        cpuArchitecture: arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64 },
     });
     addWorker(workerTask, 'worker', {
+      // webrtc-java and ONNX Runtime ship per-CPU natives: Graviton tasks run the arm64 build of the tag
+      image: arm ? ecs.ContainerImage.fromEcrRepository(repository, `${props.imageTag ?? 'latest'}-arm64`) : image,
       environment: { ...environment, REMOTEMEDIA_GRPC_PIPELINES: props.cpuPipelines ?? 'stats-segments,vad',
         REMOTEMEDIA_TELEMETRY_CLOUDWATCH_SERVICE: 'cpu-workers' },
     });

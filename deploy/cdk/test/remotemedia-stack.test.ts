@@ -188,3 +188,13 @@ test('outputs: endpoints, bucket, repository and an example node config', () => 
   const pub = synth({ certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc', enableGpu: true }).toJSON().Outputs;
   for (const name of ['LoadBalancerEndpoint', 'PublicCpuEndpoint', 'PublicGpuEndpoint', 'GpuWorkersEndpoint']) assert.ok(pub[name], `output ${name}`);
 });
+
+test('Graviton: cpuArchitecture ARM64 runs the CPU workers on ARM64 with the -arm64 image', () => {
+  const t = synth({ cpuArchitecture: 'ARM64', imageTag: 'v7' });
+  const tasks = t.findResources('AWS::ECS::TaskDefinition', { Properties: { Family: 'remotemedia-worker' } });
+  const task = Object.values(tasks)[0] as any;
+  assert.equal(task.Properties.RuntimePlatform.CpuArchitecture, 'ARM64');
+  assert.match(JSON.stringify(task.Properties.ContainerDefinitions[0].Image), /v7-arm64/);
+  const x86 = Object.values(synth().findResources('AWS::ECS::TaskDefinition', { Properties: { Family: 'remotemedia-worker' } }))[0] as any;
+  assert.equal(x86.Properties.RuntimePlatform.CpuArchitecture, 'X86_64');
+});
