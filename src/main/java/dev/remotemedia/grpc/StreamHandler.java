@@ -316,7 +316,7 @@ public final class StreamHandler {
                     .setDescription(t.description()).setParams(FrameCodec.struct(NodeTypeJson.schema(t.params())))));
         }
         // models only (shared services also hold endpoint pools, batchers and the model store)
-        b.addAllLoadedModels(engine.shared().keys().stream().filter(k -> k.matches("(silero|whisper|kokoro):.*")).toList());
+        b.addAllLoadedModels(engine.shared().keys().stream().filter(k -> k.matches("(silero|whisper|kokoro|onnx):.*")).toList());
         return b.build();
     }
 

@@ -279,6 +279,11 @@ public final class ModelStore {
      * "auto" takes the first variant present in {@link #VARIANTS} order, so a folder holding only an
      * fp16 export loads as one. A missing file names what the folder does hold.
      */
+    /** {@link #modelFile} for other packages' node types (the generic OnnxModel node). */
+    public static Path modelFileOf(Path dir, String base, String variant) {
+        return modelFile(dir, base, variant);
+    }
+
     static Path modelFile(Path dir, String base, String variant) {
         List<String> wanted = variant.equals("auto") ? VARIANTS : List.of(variant);
         for (String v : wanted) {

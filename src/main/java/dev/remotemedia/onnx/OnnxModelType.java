@@ -1,0 +1,178 @@
+package dev.remotemedia.onnx;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.remotemedia.audio.Pcm;
+import dev.remotemedia.audio.Resampler;
+import dev.remotemedia.inference.ModelStore;
+import dev.remotemedia.manifest.ParamSchema;
+import dev.remotemedia.manifest.ParamSpec;
+import dev.remotemedia.manifest.Params;
+import dev.remotemedia.pipeline.AsyncFrameNode;
+import dev.remotemedia.pipeline.AudioFrame;
+import dev.remotemedia.pipeline.ErrorKind;
+import dev.remotemedia.pipeline.EventFrame;
+import dev.remotemedia.pipeline.Events;
+import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.FrameKind;
+import dev.remotemedia.pipeline.Node;
+import dev.remotemedia.pipeline.NodeContext;
+import dev.remotemedia.pipeline.NodeType;
+import dev.remotemedia.pipeline.PipelineException;
+import dev.remotemedia.pipeline.SpeechSegment;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * `OnnxModel`: any ONNX model as a node. The manifest says how each speech segment (or audio
+ * frame) becomes the model's inputs and how each output becomes part of an `inference` event (raw
+ * numbers, classes, an L2-normalised embedding) or audio sent downstream. At load the spec is
+ * checked against the model's real tensors and every mismatch is reported naming tensor and field.
+ * Inference runs on the blocking pool; the media thread never waits for it.
+ */
+public final class OnnxModelType implements NodeType {
+    private static final ParamSchema PARAMS = ParamSchema.of(
+            ParamSpec.string("model").asRequired().doc("an .onnx file, a folder holding model.onnx (or a variant), a catalogue name, or an s3:// / https:// prefix"),
+            ParamSpec.any("inputs").asRequired().doc("[{name, from: audio|constant|state, rate, shape, type: float|int64, value, state_from}]"),
+            ParamSpec.any("outputs").asRequired().doc("[{name, as: raw|classes|embedding|audio, activation, top_k, labels, max_values, rate}]"),
+            ParamSpec.oneOf("apply_to", "segment", "audio").defaultValue("segment").doc("run once per speech segment, or per audio frame"),
+            ParamSpec.oneOf("device", "", "auto", "cuda", "cpu").defaultValue("").doc("where the model runs; empty = remotemedia.models.device"),
+            ParamSpec.integer("threads").defaultValue(0).min(0).max(256).doc("ONNX Runtime intra-op threads (0 = its default)"),
+            ParamSpec.oneOf("variant", "auto", "fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4").defaultValue("auto")
+                    .doc("for a folder: which export of model.onnx to load"),
+            ParamSpec.bool("pass_through").defaultValue(true).doc("forward the input frames downstream as well"));
+
+    @Override public String name() { return "OnnxModel"; }
+    @Override public String description() { return "Any ONNX model: audio in; classes, embeddings, raw outputs or audio out (`inference` events)"; }
+    @Override public ParamSchema params() { return PARAMS; }
+    @Override public Set<FrameKind> inputs() { return Set.of(FrameKind.SEGMENT, FrameKind.AUDIO); }
+    @Override public Set<FrameKind> outputs() { return Set.of(FrameKind.EVENT, FrameKind.SEGMENT, FrameKind.AUDIO); }
+
+    @Override
+    public void check(Params p, String where, List<String> errors) {
+        OnnxModelSpec.parse(p.json("inputs"), p.json("outputs"), where, errors);
+    }
+
+    @Override
+    public Node create(NodeContext context, Params p) {
+        List<String> errors = new ArrayList<>();
+        String where = "nodes." + context.nodeId();
+        OnnxModelSpec spec = OnnxModelSpec.parse(p.json("inputs"), p.json("outputs"), where, errors);
+        if (!errors.isEmpty()) throw new PipelineException(ErrorKind.ManifestInvalid, context.nodeId(), String.join("; ", errors));
+        ModelStore store = ModelStore.of(context.shared());
+        String device = p.string("device").isEmpty() ? store.defaultDevice() : p.string("device");
+        Path file = modelFile(store, p.string("model"), p.string("variant"));
+        int threads = p.integer("threads");
+        OnnxModel model = context.shared().get("onnx:" + file + ":" + device + ":" + threads, OnnxModel.class,
+                () -> new OnnxModel(file, device, threads));
+        errors.addAll(model.check(spec, where));
+        if (!errors.isEmpty()) {
+            throw new PipelineException(ErrorKind.ManifestInvalid, context.nodeId(), "the manifest does not fit " + file.getFileName() + ": " + String.join("; ", errors));
+        }
+        FrameKind target = p.string("apply_to").equals("audio") ? FrameKind.AUDIO : FrameKind.SEGMENT;
+        return new Runner(context, model, spec, target, p.bool("pass_through"));
+    }
+
+    /** A .onnx file as is; otherwise the model folder's model.onnx (in the variant asked for). */
+    private static Path modelFile(ModelStore store, String ref, String variant) {
+        Path direct = Path.of(ref);
+        if (ref.endsWith(".onnx") && Files.isRegularFile(direct)) return direct.toAbsolutePath();
+        Path dir = store.resolve(ref, List.of("onnx/" + (variant.equals("auto") || variant.equals("fp32") ? "model.onnx" : "model_" + variant + ".onnx")));
+        return ModelStore.modelFileOf(dir, "model", variant);
+    }
+
+    /** One session's node: feeds, recurrent state, and the outputs turned into an event. */
+    private static final class Runner extends AsyncFrameNode {
+        private final OnnxModel model;
+        private final OnnxModelSpec spec;
+        private final FrameKind target;
+        private final boolean passThrough;
+        private final Map<String, float[]> state = new HashMap<>(); // input name -> last state_from output
+
+        Runner(NodeContext context, OnnxModel model, OnnxModelSpec spec, FrameKind target, boolean passThrough) {
+            super(context);
+            this.model = model;
+            this.spec = spec;
+            this.target = target;
+            this.passThrough = passThrough;
+        }
+
+        @Override
+        protected Set<FrameKind> consumes() {
+            return Set.of(target);
+        }
+
+        @Override
+        protected CompletionStage<?> start(Frame frame, Consumer<Frame> out) {
+            AudioFrame audio = frame instanceof SpeechSegment s ? s.audio() : (AudioFrame) frame;
+            Map<String, OnnxModel.Feed> feeds = new HashMap<>();
+            for (var in : spec.inputs()) {
+                switch (in.from()) {
+                    case "audio" -> {
+                        float[] mono = Pcm.toMono(audio.samples(), audio.channels());
+                        float[] x = audio.sampleRate() == in.rate() ? mono : Resampler.resample(mono, audio.sampleRate(), in.rate());
+                        long[] shape = in.shape().clone();
+                        for (int d = 0; d < shape.length; d++) if (shape[d] == -1) shape[d] = x.length;
+                        feeds.put(in.name(), new OnnxModel.Feed(shape, x, null));
+                    }
+                    case "constant" -> feeds.put(in.name(), in.type().equals("int64")
+                            ? new OnnxModel.Feed(in.shape(), null, Arrays.stream(in.value()).mapToLong(v -> (long) v).toArray())
+                            : new OnnxModel.Feed(in.shape(), floats(in.value()), null));
+                    default -> feeds.put(in.name(), new OnnxModel.Feed(in.shape(),
+                            state.getOrDefault(in.name(), new float[(int) Arrays.stream(in.shape()).reduce(1, (a, b) -> a * b)]), null));
+                }
+            }
+            List<String> wanted = new ArrayList<>();
+            spec.outputs().forEach(o -> wanted.add(o.name()));
+            spec.inputs().stream().filter(i -> i.from().equals("state") && !wanted.contains(i.stateFrom())).forEach(i -> wanted.add(i.stateFrom()));
+            return CompletableFuture.supplyAsync(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    return new Ran(model.run(feeds, wanted), (System.nanoTime() - t0) / 1_000_000);
+                } catch (ai.onnxruntime.OrtException e) {
+                    throw new PipelineException(ErrorKind.NodeFailed, context.nodeId(), "inference failed: " + e.getMessage());
+                }
+            }, context.threads().blocking()).thenAccept(ran -> {
+                // state for the next call is taken here, in frame order (frames of a session run one after another)
+                spec.inputs().stream().filter(i -> i.from().equals("state")).forEach(i -> state.put(i.name(), ran.results().get(i.stateFrom()).values()));
+                ObjectNode fields = Events.fields().put("node", context.nodeId()).put("inference_ms", ran.ms()).put("device", model.device());
+                if (frame instanceof SpeechSegment s) fields.put("segment", s.id()).put("start_ms", s.startMs()).put("end_ms", s.endMs());
+                ObjectNode outputs = fields.putObject("outputs");
+                List<Frame> audioOut = new ArrayList<>();
+                for (var o : spec.outputs()) {
+                    OnnxModel.Result r = ran.results().get(o.name());
+                    String key = outputs.has(o.name()) ? o.name() + "_" + o.as() : o.name(); // one tensor read two ways
+                    switch (o.as()) {
+                        case "classes" -> outputs.set(key, OnnxOutputs.classes(r.values(), o));
+                        case "embedding" -> outputs.set(key, OnnxOutputs.embedding(r.values()));
+                        case "audio" -> {
+                            audioOut.add(new AudioFrame(r.values().clone(), o.rate(), 1, frame.tMs()));
+                            outputs.putObject(key).put("audio_ms", r.values().length * 1000L / o.rate()).put("rate", o.rate());
+                        }
+                        default -> outputs.set(key, OnnxOutputs.raw(r, o.maxValues()));
+                    }
+                }
+                out.accept(new EventFrame("inference", frame.tMs(), fields));
+                audioOut.forEach(out);
+                if (passThrough) out.accept(frame);
+            });
+        }
+
+        private record Ran(Map<String, OnnxModel.Result> results, long ms) {}
+
+        private static float[] floats(double[] v) {
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+            return f;
+        }
+    }
+}
