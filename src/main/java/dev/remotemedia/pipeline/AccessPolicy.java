@@ -39,6 +39,28 @@ public final class AccessPolicy {
                 + "or list the caller's network in " + NETWORKS_KEY;
     }
 
+    /**
+     * The rule of an HTTP endpoint with its own {@code require-token} switch: empty = {@link #deny}
+     * (a token when tokens are configured, else loopback only); false = anyone; true = a token always.
+     */
+    public String deny(java.util.Optional<Boolean> requireToken, String key, String authorization, InetAddress peer) {
+        if (requireToken.isEmpty()) return deny(authorization, peer);
+        if (!requireToken.get()) return null;
+        if (tokens.disabled()) return "Unauthenticated: " + key + " is on but no tokens are configured (remotemedia.grpc.auth.tokens)";
+        var verdict = tokens.check(authorization);
+        return verdict == TokenAuthenticator.Verdict.OK ? null : TokenAuthenticator.describe(verdict);
+    }
+
+    /** The caller's address of an HTTP request (null when unknown, e.g. in-process). */
+    public static InetAddress peer(io.vertx.core.http.HttpServerRequest request) {
+        try {
+            var a = request == null ? null : request.remoteAddress();
+            return a == null || a.hostAddress() == null ? null : InetAddress.getByName(a.hostAddress());
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
     /** One line for the start-up log: who gets in. */
     public String summary() {
         if (!tokens.disabled()) return "WHIP and gRPC callers need a bearer token (remotemedia.grpc.auth.tokens)";

@@ -44,10 +44,20 @@ public class PipelineResource {
     @Inject
     RestConfig config;
 
+    @Inject
+    dev.remotemedia.pipeline.AccessPolicy access;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> run(JsonNode body) {
+    public Uni<Response> run(JsonNode body, @jakarta.ws.rs.HeaderParam("Authorization") String authorization,
+                             @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
+        String why = access.deny(config.requireToken(), "remotemedia.rest.require-token", authorization,
+                dev.remotemedia.pipeline.AccessPolicy.peer(request));
+        if (why != null) {
+            return Uni.createFrom().item(Response.status(401).header("WWW-Authenticate", "Bearer").type(MediaType.APPLICATION_JSON)
+                    .entity(Events.JSON.createObjectNode().put("error", "Unauthenticated").put("message", why)).build());
+        }
         Manifest manifest;
         List<AudioFrame> frames;
         try {

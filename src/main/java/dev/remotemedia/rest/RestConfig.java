@@ -9,4 +9,11 @@ public interface RestConfig {
     /** Longest audio one `POST /pipeline` request may carry, in seconds. */
     @WithDefault("300")
     int maxAudioS();
+
+    /**
+     * `Authorization: Bearer <token>` on `POST /pipeline`, with the gRPC server's tokens. Empty =
+     * required whenever tokens are configured (without tokens only loopback and
+     * remotemedia.grpc.auth.anonymous-networks get in); false = open to anyone.
+     */
+    java.util.Optional<Boolean> requireToken();
 }

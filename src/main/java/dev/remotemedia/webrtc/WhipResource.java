@@ -21,11 +21,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * WHIP (RFC 9725) ingress. {@code POST /whip} with an SDP offer answers {@code 201 Created}: the
@@ -187,28 +185,8 @@ public class WhipResource {
 
     /** 401 when the caller may not use WHIP (see remotemedia.webrtc.require-token), else null. */
     private Response refused(String authorization, HttpServerRequest request) {
-        Optional<Boolean> required = config.requireToken();
-        String why;
-        if (required.isEmpty()) {
-            why = access.deny(authorization, peer(request));
-        } else if (!required.get()) {
-            why = null;
-        } else if (access.tokens().disabled()) {
-            why = "Unauthenticated: remotemedia.webrtc.require-token is on but no tokens are configured (remotemedia.grpc.auth.tokens)";
-        } else {
-            var verdict = access.tokens().check(authorization);
-            why = verdict == dev.remotemedia.pipeline.TokenAuthenticator.Verdict.OK ? null : dev.remotemedia.pipeline.TokenAuthenticator.describe(verdict);
-        }
+        String why = access.deny(config.requireToken(), "remotemedia.webrtc.require-token", authorization, AccessPolicy.peer(request));
         return why == null ? null : Response.status(401).type("text/plain").header("WWW-Authenticate", "Bearer").entity(why + "\n").build();
-    }
-
-    private static InetAddress peer(HttpServerRequest request) {
-        try {
-            var a = request == null ? null : request.remoteAddress();
-            return a == null || a.hostAddress() == null ? null : InetAddress.getByName(a.hostAddress());
-        } catch (java.net.UnknownHostException e) {
-            return null;
-        }
     }
 
     private static String clientAddress(HttpServerRequest request) {

@@ -39,6 +39,7 @@ class WhipAccessTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("remotemedia.webrtc.require-token", "", // empty = required because tokens are configured
+                    "remotemedia.rest.require-token", "",
                     "remotemedia.webrtc.ice-servers", "stun:stun.example.test:3478,turn:turn.example.test:3478?transport=udp",
                     "remotemedia.webrtc.turn-username", "alice",
                     "remotemedia.webrtc.turn-password", "s3cret",
@@ -114,6 +115,18 @@ class WhipAccessTest {
             HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(location)).header("Authorization", "Bearer " + TOKEN).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding());
         }
+    }
+
+    @Test
+    void theRestPathNeedsTheTokenToo() {
+        String body = "{\"manifest\":{\"version\":\"v1\",\"nodes\":[{\"id\":\"stats\",\"node_type\":\"AudioStats\","
+                + "\"params\":{\"apply_to\":\"audio\",\"pass_through\":false}}]},\"frame_ms\":100,\"audio_wav_base64\":\""
+                + java.util.Base64.getEncoder().encodeToString(dev.remotemedia.audio.Wav.pcm16(new float[1600], 16000, 1)) + "\"}";
+        given().contentType("application/json").body(body).post("/pipeline").then().statusCode(401)
+                .header("WWW-Authenticate", "Bearer").body("error", org.hamcrest.Matchers.equalTo("Unauthenticated"))
+                .body("message", containsString("missing authorization"));
+        given().contentType("application/json").header("Authorization", "Bearer " + TOKEN).body(body).post("/pipeline")
+                .then().statusCode(200).body("events[0].type", org.hamcrest.Matchers.equalTo("result"));
     }
 
     private static String offer(WhipClient c) throws Exception {
