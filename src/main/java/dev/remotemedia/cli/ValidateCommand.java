@@ -4,6 +4,7 @@ import dev.remotemedia.manifest.ManifestException;
 import dev.remotemedia.pipeline.PipelineEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +19,10 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE")
     List<Path> files;
 
+    @Option(names = "--deep", description = "Also build each pipeline here: load its models and check manifests against them "
+            + "(OnnxModel tensors, Whisper/Kokoro files); needs the models at hand.")
+    boolean deep;
+
     @Mixin
     DebugOption debug;
 
@@ -31,7 +36,11 @@ final class ValidateCommand implements Callable<Integer> {
             for (Path file : files) {
                 try {
                     var m = engine.load(file);
-                    spec.commandLine().getOut().printf("%s: valid (%d node(s))%n", file, m.nodes().size());
+                    if (deep) engine.open(m, "validate").close(); // node construction loads models and checks them
+                    spec.commandLine().getOut().printf("%s: valid (%d node(s))%s%n", file, m.nodes().size(), deep ? ", models loaded and checked" : "");
+                } catch (dev.remotemedia.pipeline.PipelineException e) {
+                    invalid++;
+                    spec.commandLine().getErr().printf("%s: invalid (--deep): %s%n  %s%n", file, e.kind(), e.getMessage());
                 } catch (ManifestException e) {
                     invalid++;
                     var err = spec.commandLine().getErr();

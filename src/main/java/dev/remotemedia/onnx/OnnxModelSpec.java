@@ -73,6 +73,15 @@ record OnnxModelSpec(List<Input> inputs, List<Output> outputs) {
                 if (topK < 1 || topK > 1000) errors.add(at + ".top_k: 1–1000, got " + topK);
                 List<String> labels = new ArrayList<>();
                 n.path("labels").forEach(l -> labels.add(l.asText()));
+                String labelsFile = n.path("labels_file").asText("");
+                if (!labelsFile.isEmpty()) { // one label per line, as classifier exports ship them
+                    if (!labels.isEmpty()) errors.add(at + ".labels_file: give labels or labels_file, not both");
+                    try {
+                        java.nio.file.Files.readAllLines(java.nio.file.Path.of(labelsFile)).stream().map(String::strip).filter(l -> !l.isEmpty()).forEach(labels::add);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        errors.add(at + ".labels_file: cannot read " + labelsFile + " (" + e.getMessage() + ")");
+                    }
+                }
                 int maxValues = n.path("max_values").asInt(64);
                 if (maxValues < 1 || maxValues > 65536) errors.add(at + ".max_values: 1–65536, got " + maxValues);
                 out.add(new Output(name, as, activation, topK, List.copyOf(labels), maxValues, n.path("rate").asInt(16000)));

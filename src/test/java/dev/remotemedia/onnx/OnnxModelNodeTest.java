@@ -86,6 +86,11 @@ class OnnxModelNodeTest {
         assertEquals(2 * tone[100], audio.samples()[100], 1e-5, "the model's audio goes downstream");
         var event = out.stream().filter(f -> f instanceof EventFrame e && e.type().equals("inference")).map(f -> (EventFrame) f).findFirst().orElseThrow();
         assertEquals(1, event.fields().path("segment").asInt());
+
+        Path labels = Files.writeString(tmp.resolve("labels.txt"), "quiet\nloudest\n\ninverted\n");
+        JsonNode fromFile = outputs(run("{\"model\":\"" + model + "\",\"inputs\":[{\"name\":\"audio\",\"from\":\"audio\"}],"
+                + "\"outputs\":[{\"name\":\"scores\",\"as\":\"classes\",\"labels_file\":\"" + labels + "\",\"top_k\":1}]}", segment));
+        assertEquals("loudest", fromFile.path("scores").get(0).path("label").asText(), "labels read from a file: " + fromFile);
     }
 
     @Test
@@ -134,5 +139,18 @@ class OnnxModelNodeTest {
         assertTrue(probs.subList(0, 8).stream().allMatch(p -> p < 0.2), "silence scores low: " + probs);
         assertTrue(probs.subList(8, 12).stream().allMatch(p -> p > 0.5), "the voiced burst scores high: " + probs);
         assertTrue(probs.subList(17, 24).stream().allMatch(p -> p < 0.2), "and silence low again, the state carried through: " + probs);
+    }
+
+    @Test
+    void validateDeepLoadsTheModelAndNamesTheMismatch() throws Exception {
+        Path model = classifier();
+        Path manifest = Files.writeString(tmp.resolve("sound.json"), "{\"version\":\"v1\",\"nodes\":[{\"id\":\"sound\",\"node_type\":\"OnnxModel\","
+                + "\"params\":{\"model\":\"" + model + "\",\"inputs\":[{\"name\":\"wave\",\"from\":\"audio\"}],"
+                + "\"outputs\":[{\"name\":\"scores\",\"as\":\"classes\"}]}}]}");
+        var shallow = dev.remotemedia.cli.CliTestSupport.cli("validate", manifest.toString());
+        assertEquals(0, shallow.code(), "the manifest alone is well-formed: " + shallow.err());
+        var deep = dev.remotemedia.cli.CliTestSupport.cli("validate", "--deep", manifest.toString());
+        assertEquals(1, deep.code(), deep.out());
+        assertTrue(deep.err().contains("the model has no input \"wave\"") && deep.err().contains("inputs: the model's input \"audio\""), deep.err());
     }
 }
