@@ -33,9 +33,7 @@ public final class ErrorDetails {
 
     /** Trailers carrying the detail, for interceptors that close a call themselves. */
     static Metadata trailers(Status status, ErrorKind kind, String message) {
-        Metadata m = new Metadata();
-        m.merge(StatusProto.toStatusRuntimeException(proto(status, kind, message, false)).getTrailers());
-        return m;
+        return StatusProto.toStatusRuntimeException(proto(status, kind, message, false)).getTrailers();
     }
 
     private static com.google.rpc.Status proto(Status status, ErrorKind kind, String message, boolean notServedHere) {
@@ -63,17 +61,19 @@ public final class ErrorDetails {
 
     /** The error kind the server named, if any (unknown names from a newer server: empty). */
     public static Optional<ErrorKind> kind(Throwable e) {
-        return info(e).flatMap(i -> {
-            try {
-                return Optional.of(ErrorKind.valueOf(i.getReason()));
-            } catch (IllegalArgumentException unknown) {
-                return Optional.empty();
-            }
-        });
+        return info(e).flatMap(ErrorDetails::kind);
+    }
+
+    public static Optional<ErrorKind> kind(ErrorInfo info) {
+        try {
+            return Optional.of(ErrorKind.valueOf(info.getReason()));
+        } catch (IllegalArgumentException unknown) {
+            return Optional.empty();
+        }
     }
 
     /** True when the server said this worker cannot serve the request but another may. */
-    public static boolean notServedHere(Throwable e) {
-        return info(e).map(i -> "true".equals(i.getMetadataMap().get(NOT_SERVED_HERE))).orElse(false);
+    public static boolean notServedHere(ErrorInfo info) {
+        return "true".equals(info.getMetadataMap().get(NOT_SERVED_HERE));
     }
 }

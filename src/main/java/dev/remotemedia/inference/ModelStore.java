@@ -270,7 +270,7 @@ public final class ModelStore {
     public static final List<String> VARIANTS = List.of("fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4");
 
     /** The file name of {@code base} (e.g. "encoder_model") in {@code variant}: fp32 is the plain name. */
-    static String variantFile(String base, String variant) {
+    public static String variantFile(String base, String variant) {
         return variant.equals("fp32") || variant.equals("auto") ? base + ".onnx" : base + "_" + variant + ".onnx";
     }
 
@@ -279,12 +279,7 @@ public final class ModelStore {
      * "auto" takes the first variant present in {@link #VARIANTS} order, so a folder holding only an
      * fp16 export loads as one. A missing file names what the folder does hold.
      */
-    /** {@link #modelFile} for other packages' node types (the generic OnnxModel node). */
-    public static Path modelFileOf(Path dir, String base, String variant) {
-        return modelFile(dir, base, variant);
-    }
-
-    static Path modelFile(Path dir, String base, String variant) {
+    public static Path modelFile(Path dir, String base, String variant) {
         List<String> wanted = variant.equals("auto") ? VARIANTS : List.of(variant);
         for (String v : wanted) {
             String file = variantFile(base, v);

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * @param buckets      allowed S3 buckets; empty = any
  * @param allowNetworks CIDRs a host may resolve to even though private, loopback or link-local
  */
-public record UrlPolicy(Set<String> schemes, List<String> hosts, List<String> buckets, List<String> allowNetworks) {
+public final class UrlPolicy {
     /** https and s3 only, public addresses only, any host and bucket. */
     public static final UrlPolicy DEFAULT = new UrlPolicy(Set.of("https", "s3"), List.of(), List.of(), List.of());
 
@@ -33,12 +33,16 @@ public record UrlPolicy(Set<String> schemes, List<String> hosts, List<String> bu
     // "this network", carrier-grade NAT (some clouds' metadata), IPv6 unique-local (AWS fd00:ec2::254)
     private static final Networks ALWAYS_PRIVATE = Networks.of(List.of("0.0.0.0/8", "100.64.0.0/10", "fc00::/7"), "built-in");
 
-    public UrlPolicy {
-        schemes = schemes.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-        hosts = List.copyOf(hosts);
-        buckets = List.copyOf(buckets);
-        allowNetworks = List.copyOf(allowNetworks);
-        Networks.of(allowNetworks, KEY); // fail at start on a bad CIDR, naming it
+    private final Set<String> schemes;
+    private final List<String> hosts;
+    private final List<String> buckets;
+    private final Networks allowed; // parsed once: a bad CIDR fails at start, naming it
+
+    public UrlPolicy(Set<String> schemes, List<String> hosts, List<String> buckets, List<String> allowNetworks) {
+        this.schemes = schemes.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.hosts = List.copyOf(hosts);
+        this.buckets = List.copyOf(buckets);
+        this.allowed = Networks.of(allowNetworks, KEY);
     }
 
     /** Throws {@link IllegalArgumentException} naming why {@code url} may not be fetched. */
@@ -74,15 +78,11 @@ public record UrlPolicy(Set<String> schemes, List<String> hosts, List<String> bu
         }
         for (InetAddress a : addresses) {
             String kind = privateKind(a);
-            if (kind != null && !listed(a)) {
+            if (kind != null && !allowed.contains(a)) {
                 throw refused(url, host + " resolves to " + a.getHostAddress() + ", a " + kind
                         + " address; list its network in remotemedia.grpc.manifest-urls.allow-networks to allow it");
             }
         }
-    }
-
-    private boolean listed(InetAddress a) {
-        return Networks.of(allowNetworks, KEY).contains(a);
     }
 
     /** Null for a public address, else what it is. */

@@ -86,8 +86,8 @@ public final class OnnxModelType implements NodeType {
     private static Path modelFile(ModelStore store, String ref, String variant) {
         Path direct = Path.of(ref);
         if (ref.endsWith(".onnx") && Files.isRegularFile(direct)) return direct.toAbsolutePath();
-        Path dir = store.resolve(ref, List.of("onnx/" + (variant.equals("auto") || variant.equals("fp32") ? "model.onnx" : "model_" + variant + ".onnx")));
-        return ModelStore.modelFileOf(dir, "model", variant);
+        Path dir = store.resolve(ref, List.of("onnx/" + ModelStore.variantFile("model", variant)));
+        return ModelStore.modelFile(dir, "model", variant);
     }
 
     /** One session's node: feeds, recurrent state, and the outputs turned into an event. */

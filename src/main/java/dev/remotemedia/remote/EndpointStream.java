@@ -130,11 +130,12 @@ final class EndpointStream {
             String description = s.getStatus().getDescription() == null ? "" : s.getStatus().getDescription();
             String what = address + ": " + c + (description.isEmpty() ? "" : " " + description);
             // the kind travels as a google.rpc.ErrorInfo detail; servers before it sent none
-            ErrorKind named = ErrorDetails.kind(e).orElse(null);
+            var info = ErrorDetails.info(e); // the trailers, parsed once
+            ErrorKind named = info.flatMap(ErrorDetails::kind).orElse(null);
             if (named == ErrorKind.ManifestFetchFailed) return new RemoteCallException(ErrorKind.ManifestFetchFailed, what, false);
             // this worker cannot run the pipeline (no model here, not in its allow-list, no such
             // pipeline here): another worker of the group may — skip this one, not a fault of it
-            if (c == Status.Code.UNIMPLEMENTED || ErrorDetails.notServedHere(e)) {
+            if (c == Status.Code.UNIMPLEMENTED || info.map(ErrorDetails::notServedHere).orElse(false)) {
                 ErrorKind kind = named == ErrorKind.ModelUnavailable ? ErrorKind.ModelUnavailable : ErrorKind.RemoteExecutionFailed;
                 return new RemoteCallException(kind, what, RemoteCallException.Scope.NOT_SERVED_HERE);
             }

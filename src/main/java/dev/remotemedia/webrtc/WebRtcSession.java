@@ -56,7 +56,7 @@ final class WebRtcSession {
     final String id;
     private final RTCPeerConnection pc;
     private final UnicastProcessor<Frame> input = UnicastProcessor.create();
-    private volatile CompletableFuture<Void> gathered = new CompletableFuture<>(); // renewed by an ICE restart
+    private volatile CompletableFuture<Void> gathered = new CompletableFuture<>(); // the current gathering round (each negotiation starts one)
     /** ICE generation: 0 at the offer, +1 per ICE restart; the session's ETag (RFC 9725 §4.3.1). */
     private volatile int iceGeneration;
     private final String clientAddress;
@@ -126,13 +126,7 @@ final class WebRtcSession {
 
     /** Applies the offer and returns the answer once ICE gathering completes (or the wait runs out). */
     CompletableFuture<String> answer(String offer, long gatherTimeoutMs) {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        try {
-            applyOffer(offer, gatherTimeoutMs, answer);
-        } catch (RuntimeException | Error e) { // webrtc-java throws java.lang.Error for SDP it cannot parse
-            answer.completeExceptionally(new BadOfferException("the offer was rejected: " + e.getMessage()));
-            return answer;
-        }
+        CompletableFuture<String> answer = negotiate(offer, gatherTimeoutMs, "the offer");
         if (SdpText.hasDataChannel(offer)) {
             // a client that negotiated a data channel but does not open "events" gets one from us
             threads.later(2000, () -> {
@@ -146,43 +140,62 @@ final class WebRtcSession {
         return answer;
     }
 
-    private void applyOffer(String offer, long gatherTimeoutMs, CompletableFuture<String> answer) {
-        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offer), new SetSessionDescriptionObserver() {
+    /**
+     * Offer in, answer out: applies {@code offer}, creates and applies our answer, and completes with
+     * our local description once this round of ICE gathering is done (or {@code gatherTimeoutMs}
+     * passes). Used by the first offer and by ICE restarts; a client's SDP that libwebrtc cannot
+     * use fails with {@link BadOfferException} naming {@code what}.
+     */
+    private CompletableFuture<String> negotiate(String offer, long gatherTimeoutMs, String what) {
+        CompletableFuture<String> local = new CompletableFuture<>();
+        CompletableFuture<Void> round = new CompletableFuture<>();
+        gathered = round; // the observer completes the current round
+        SetSessionDescriptionObserver applied = new SetSessionDescriptionObserver() {
             @Override
             public void onSuccess() {
-                pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
-                    @Override
-                    public void onSuccess(RTCSessionDescription description) {
-                        pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
-                            @Override
-                            public void onSuccess() {
-                                threads.timer().schedule(() -> gathered.complete(null), gatherTimeoutMs, TimeUnit.MILLISECONDS);
-                                gathered.thenRun(() -> {
-                                    if (!onConnection(() -> answer.complete(pc.getLocalDescription().sdp))) {
-                                        answer.completeExceptionally(new IllegalStateException("the session closed before its answer was ready"));
-                                    }
-                                });
-                            }
-
-                            @Override
-                            public void onFailure(String error) {
-                                answer.completeExceptionally(new IllegalStateException("cannot apply the answer: " + error));
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void onFailure(String error) {
-                        answer.completeExceptionally(new BadOfferException("cannot answer this offer: " + error));
+                threads.timer().schedule(() -> round.complete(null), gatherTimeoutMs, TimeUnit.MILLISECONDS);
+                round.thenRun(() -> {
+                    if (!onConnection(() -> local.complete(pc.getLocalDescription().sdp))) {
+                        local.completeExceptionally(new IllegalStateException("the session closed while answering " + what));
                     }
                 });
             }
 
             @Override
             public void onFailure(String error) {
-                answer.completeExceptionally(new BadOfferException("the offer was rejected: " + error));
+                local.completeExceptionally(new IllegalStateException("cannot apply the answer to " + what + ": " + error));
             }
-        });
+        };
+        CreateSessionDescriptionObserver created = new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription description) {
+                pc.setLocalDescription(description, applied);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                local.completeExceptionally(new BadOfferException("cannot answer " + what + ": " + error));
+            }
+        };
+        boolean started;
+        try {
+            started = onConnection(() -> pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offer), new SetSessionDescriptionObserver() {
+                @Override
+                public void onSuccess() {
+                    pc.createAnswer(new RTCAnswerOptions(), created);
+                }
+
+                @Override
+                public void onFailure(String error) {
+                    local.completeExceptionally(new BadOfferException(what + " was rejected: " + error));
+                }
+            }));
+        } catch (RuntimeException | Error e) { // webrtc-java throws java.lang.Error for SDP it cannot parse
+            local.completeExceptionally(new BadOfferException(what + " was rejected: " + e.getMessage()));
+            return local;
+        }
+        if (!started) local.completeExceptionally(new IllegalStateException("the session is closing"));
+        return local;
     }
 
     /** The session's entity tag: changes with every ICE restart. */
@@ -209,62 +222,20 @@ final class WebRtcSession {
      * with new ones of ours, and completes with our fragment once gathering is done (or the wait runs out).
      */
     CompletableFuture<String> restartIce(SdpText.Ice ice, long gatherTimeoutMs) {
-        CompletableFuture<String> fragment = new CompletableFuture<>();
         String[] remote = new String[1];
         if (!onConnection(() -> remote[0] = pc.getRemoteDescription().sdp) || remote[0] == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the session has no offer to restart"));
         }
-        CompletableFuture<Void> regathered = new CompletableFuture<>();
-        gathered = regathered;
-        boolean started;
-        try {
-            started = restartWith(SdpText.withIce(remote[0], ice), gatherTimeoutMs, regathered, fragment);
-        } catch (RuntimeException | Error e) { // webrtc-java throws java.lang.Error for SDP it cannot parse
-            return CompletableFuture.failedFuture(new BadOfferException("the ICE restart was rejected: " + e.getMessage()));
-        }
-        if (!started) fragment.completeExceptionally(new IllegalStateException("the session is closing"));
+        CompletableFuture<String> fragment = new CompletableFuture<>(); // fails with negotiate's own exception, unwrapped
+        negotiate(SdpText.withIce(remote[0], ice), gatherTimeoutMs, "the ICE restart").whenComplete((sdp, e) -> {
+            if (e != null) {
+                fragment.completeExceptionally(e);
+            } else {
+                iceGeneration++; // a new ETag for the new credentials
+                fragment.complete(SdpText.fragment(sdp, true));
+            }
+        });
         return fragment;
-    }
-
-    private boolean restartWith(String offer, long gatherTimeoutMs, CompletableFuture<Void> regathered, CompletableFuture<String> fragment) {
-        return onConnection(() -> pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offer),
-                new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
-                    @Override
-                    public void onSuccess(RTCSessionDescription description) {
-                        pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
-                            @Override
-                            public void onSuccess() {
-                                iceGeneration++;
-                                threads.timer().schedule(() -> regathered.complete(null), gatherTimeoutMs, TimeUnit.MILLISECONDS);
-                                regathered.thenRun(() -> {
-                                    if (!onConnection(() -> fragment.complete(SdpText.fragment(pc.getLocalDescription().sdp, true)))) {
-                                        fragment.completeExceptionally(new IllegalStateException("the session closed during the ICE restart"));
-                                    }
-                                });
-                            }
-
-                            @Override
-                            public void onFailure(String error) {
-                                fragment.completeExceptionally(new BadOfferException("cannot apply the restarted answer: " + error));
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void onFailure(String error) {
-                        fragment.completeExceptionally(new BadOfferException("cannot answer the ICE restart: " + error));
-                    }
-                });
-            }
-
-            @Override
-            public void onFailure(String error) {
-                fragment.completeExceptionally(new BadOfferException("the ICE restart was rejected: " + error));
-            }
-        }));
     }
 
     /** Adds a trickled candidate; null when libwebrtc took it, else why not (it throws java.lang.Error on a malformed line). */

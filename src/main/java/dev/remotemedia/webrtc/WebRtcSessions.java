@@ -42,9 +42,8 @@ public class WebRtcSessions {
     private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.List<java.util.concurrent.Future<?>> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean timersStarted;
-    private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>(); // open sessions per client address; no zero entries
     private volatile boolean draining;
-    private boolean drained;
 
     /** Thrown when max-sessions is reached or the instance drains: 503 with Retry-After. */
     public static final class CapacityException extends RuntimeException {
@@ -92,14 +91,10 @@ public class WebRtcSessions {
             admitted.decrementAndGet();
             throw new CapacityException(config.maxSessions() + " sessions are open (remotemedia.webrtc.max-sessions)");
         }
-        AtomicInteger fromHere = perAddress.computeIfAbsent(clientAddress, a -> new AtomicInteger());
-        if (config.maxSessionsPerAddress() > 0 && fromHere.incrementAndGet() > config.maxSessionsPerAddress()) {
-            fromHere.decrementAndGet();
+        if (!admitFrom(clientAddress)) {
             admitted.decrementAndGet();
             throw new TooManyFromAddressException(clientAddress + " already has " + config.maxSessionsPerAddress()
                     + " sessions open (remotemedia.webrtc.max-sessions-per-address)");
-        } else if (config.maxSessionsPerAddress() <= 0) {
-            fromHere.incrementAndGet();
         }
         String id = UUID.randomUUID().toString();
         try {
@@ -108,7 +103,7 @@ public class WebRtcSessions {
                     config.maxPendingInputMs(), config.releaseNativeReferences(), clientAddress, () -> {
                 if (sessions.remove(id) != null) {
                     admitted.decrementAndGet();
-                    fromHere.decrementAndGet();
+                    leftFrom(clientAddress);
                 }
             });
             sessions.put(id, s);
@@ -116,9 +111,29 @@ public class WebRtcSessions {
             return s;
         } catch (RuntimeException e) {
             admitted.decrementAndGet();
-            fromHere.decrementAndGet();
+            leftFrom(clientAddress);
             throw e;
         }
+    }
+
+    /** Counts one more session from {@code address}, atomically; false (nothing counted) at max-sessions-per-address. */
+    private boolean admitFrom(String address) {
+        int max = config.maxSessionsPerAddress();
+        boolean[] admittedHere = {true};
+        perAddress.compute(address, (a, open) -> {
+            int n = open == null ? 0 : open;
+            if (max > 0 && n >= max) {
+                admittedHere[0] = false;
+                return open;
+            }
+            return n + 1;
+        });
+        return admittedHere[0];
+    }
+
+    /** One session from {@code address} ended; the entry goes when its last one does (no map growth per address seen). */
+    private void leftFrom(String address) {
+        perAddress.computeIfPresent(address, (a, open) -> open <= 1 ? null : open - 1);
     }
 
     /** True once shutdown began: new sessions are refused, open ones were told. */
@@ -200,9 +215,8 @@ public class WebRtcSessions {
      * deadline), let sessions run until they end or drain-timeout-ms passes, then end the rest
      * gracefully (input ends, segments in flight finish and are delivered) before closing. Once.
      */
-    public synchronized void drain() {
-        if (drained) return;
-        drained = true;
+    public synchronized void drain() { // synchronized: a second caller waits for the drain in progress
+        if (draining) return;
         draining = true;
         long timeoutMs = config.drainTimeoutMs();
         if (sessions.isEmpty()) return;

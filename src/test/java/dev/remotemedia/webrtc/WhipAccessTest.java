@@ -52,9 +52,7 @@ class WhipAccessTest {
 
     @BeforeAll
     static void encoders() {
-        io.restassured.RestAssured.config = io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
-                .encodeContentTypeAs("application/sdp", io.restassured.http.ContentType.TEXT)
-                .encodeContentTypeAs("application/trickle-ice-sdpfrag", io.restassured.http.ContentType.TEXT));
+        WhipTest.sdpBodiesAsText();
     }
 
     @Test

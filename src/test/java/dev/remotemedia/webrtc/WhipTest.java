@@ -40,10 +40,15 @@ class WhipTest {
 
     @BeforeAll
     static void clientFactory() {
-        io.restassured.RestAssured.config = io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
-                .encodeContentTypeAs("application/sdp", io.restassured.http.ContentType.TEXT)
-                .encodeContentTypeAs("application/trickle-ice-sdpfrag", io.restassured.http.ContentType.TEXT));
+        sdpBodiesAsText();
         factory = peers.get();
+    }
+
+    /** RestAssured sends SDP and trickle fragments as plain text (it does not know the types). */
+    static void sdpBodiesAsText() {
+        io.restassured.RestAssured.config = io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
+                .encodeContentTypeAs(WhipResource.SDP, io.restassured.http.ContentType.TEXT)
+                .encodeContentTypeAs(WhipResource.SDPFRAG, io.restassured.http.ContentType.TEXT));
     }
 
     @AfterAll
