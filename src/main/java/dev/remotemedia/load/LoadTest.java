@@ -248,7 +248,8 @@ public final class LoadTest {
         Path manifest = Files.writeString(work.resolve("local.json"), manifestJson);
         List<String> props = new ArrayList<>(List.of("-Dremotemedia.webrtc.manifest=" + manifest,
                 "-Dremotemedia.webrtc.public-address=127.0.0.1", "-Dremotemedia.webrtc.any-address-ports=true",
-                "-Dremotemedia.webrtc.max-sessions=" + (o.sessions() + 10)));
+                "-Dremotemedia.webrtc.max-sessions=" + (o.sessions() + 10),
+                "-Dremotemedia.webrtc.max-sessions-per-address=0")); // every generated client comes from 127.0.0.1
         if (System.getProperty("jdk.net.hosts.file") != null) {
             props.addAll(List.of("-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file"), "-Dsun.net.inetaddr.ttl=0"));
         }
