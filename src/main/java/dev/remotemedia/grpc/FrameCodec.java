@@ -11,6 +11,7 @@ import dev.remotemedia.audio.Pcm;
 import dev.remotemedia.grpc.v1.AudioData;
 import dev.remotemedia.grpc.v1.DataFrame;
 import dev.remotemedia.grpc.v1.Event;
+import dev.remotemedia.grpc.v1.ImageFormat;
 import dev.remotemedia.grpc.v1.SampleFormat;
 import dev.remotemedia.grpc.v1.Segment;
 import dev.remotemedia.grpc.v1.Text;
@@ -18,6 +19,7 @@ import dev.remotemedia.pipeline.AudioFrame;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.ImageFrame;
 import dev.remotemedia.pipeline.SpeechSegment;
 import dev.remotemedia.pipeline.TextFrame;
 
@@ -33,6 +35,11 @@ public final class FrameCodec {
     private FrameCodec() {}
 
     public static DataFrame encode(Frame frame, long sequence) {
+        return encode(frame, sequence, ImageFormat.RGB24);
+    }
+
+    /** As {@link #encode(Frame, long)}, with images sent as {@code images} (RGB24 or JPEG). */
+    public static DataFrame encode(Frame frame, long sequence, ImageFormat images) {
         DataFrame.Builder b = DataFrame.newBuilder().setSequence(sequence).setTMs(frame.tMs());
         if (frame instanceof AudioFrame a) {
             b.setAudio(audio(a));
@@ -43,6 +50,8 @@ public final class FrameCodec {
             b.setSegmentId(t.segment()).setText(Text.newBuilder().setText(t.text()));
         } else if (frame instanceof EventFrame e) {
             b.setSegmentId(Math.max(0, e.segment())).setEvent(Event.newBuilder().setType(e.type()).setFields(struct(e.fields())));
+        } else if (frame instanceof ImageFrame i) {
+            b.setImage(ImageCodec.encode(i, images));
         }
         return b.build();
     }
@@ -55,6 +64,7 @@ public final class FrameCodec {
                     audio(f.getSegment().getAudio(), f.getSegment().getStartMs()));
             case TEXT -> new TextFrame(f.getText().getText(), f.getSegmentId(), f.getTMs());
             case EVENT -> new EventFrame(f.getEvent().getType(), f.getTMs(), json(f.getEvent().getFields()));
+            case IMAGE -> ImageCodec.decode(f.getImage(), f.getTMs());
             case PAYLOAD_NOT_SET -> throw new IllegalArgumentException("frame " + f.getSequence() + ": no payload");
         };
     }

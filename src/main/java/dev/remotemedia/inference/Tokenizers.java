@@ -15,14 +15,14 @@ import java.util.stream.Stream;
  * loader (production: the only one) uses DJL's usual cache; later ones — a dev-mode reload, a
  * Quarkus test app beside plain tests — get a private copy that is deleted when the JVM exits.
  */
-final class Tokenizers {
+public final class Tokenizers {
     // not under remotemedia.*: Quarkus rejects unknown properties below a mapped prefix
     private static final String OWNER = "dev.remotemedia.internal.djl-tokenizers-loader";
     private static volatile boolean loaded;
 
     private Tokenizers() {}
 
-    static HuggingFaceTokenizer open(Path tokenizerJson) throws IOException {
+    public static HuggingFaceTokenizer open(Path tokenizerJson) throws IOException {
         ensureLoaded();
         return HuggingFaceTokenizer.newInstance(tokenizerJson);
     }

@@ -53,9 +53,10 @@ final class OnnxModel implements AutoCloseable {
                     errors.add(at + ": \"" + in.name() + "\" is not a tensor");
                     continue;
                 }
-                String want = in.from().equals("audio") ? "float" : in.type();
+                boolean fixed = in.from().equals("audio") || in.from().equals("image"); // always float
+                String want = fixed ? "float" : in.type();
                 if (!typeName(t).equals(want)) {
-                    errors.add(at + (in.from().equals("audio") ? ".from" : ".type") + ": \"" + in.name() + "\" takes " + typeName(t) + ", the manifest gives " + want);
+                    errors.add(at + (fixed ? ".from" : ".type") + ": \"" + in.name() + "\" takes " + typeName(t) + ", the manifest gives " + want);
                 }
                 long[] shape = t.getShape();
                 if (in.shape() != null && in.shape().length != shape.length) {
@@ -95,11 +96,30 @@ final class OnnxModel implements AutoCloseable {
                 if (out.as().equals("classes") && !out.labels().isEmpty() && last > 0 && last != out.labels().size()) {
                     errors.add(at + ".labels: " + out.labels().size() + " labels, but \"" + out.name() + "\" has " + last + " classes " + Arrays.toString(shape));
                 }
+                if (out.as().equals("boxes")) checkBoxes(out, shape, spec, at, errors);
             }
         } catch (OrtException e) {
             errors.add(where + ": cannot read the model's tensors: " + e.getMessage());
         }
         return errors;
+    }
+
+    /** A detection output: [1, N, 4+C] (or transposed), enough columns, labels for C classes, a size to scale pixels by. */
+    private static void checkBoxes(OnnxModelSpec.Output out, long[] shape, OnnxModelSpec spec, String at, List<String> errors) {
+        if (shape.length != 3 && shape.length != 2) {
+            errors.add(at + ".as: boxes need a [1, N, 4+classes] tensor; \"" + out.name() + "\" is " + Arrays.toString(shape));
+            return;
+        }
+        long columns = out.boxes().transpose() ? shape[shape.length - 2] : shape[shape.length - 1];
+        if (columns > 0 && columns < 5) {
+            errors.add(at + (out.boxes().transpose() ? ".transpose" : ".as") + ": \"" + out.name() + "\" " + Arrays.toString(shape)
+                    + " has " + columns + " values per box; boxes need 4 coordinates and at least one score");
+        } else if (columns > 5 && !out.labels().isEmpty() && columns - 4 != out.labels().size()) {
+            errors.add(at + ".labels: " + out.labels().size() + " labels, but \"" + out.name() + "\" scores " + (columns - 4) + " classes");
+        }
+        if (!out.boxes().normalized() && spec.inputs().stream().noneMatch(i -> i.from().equals("image"))) {
+            errors.add(at + ".coordinates: pixels are scaled by the image input's size, and the model has no image input; say normalized");
+        }
     }
 
     /** Runs the model once; every requested output, flattened, with its shape. */

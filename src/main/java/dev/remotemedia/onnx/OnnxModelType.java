@@ -1,9 +1,9 @@
 package dev.remotemedia.onnx;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.remotemedia.audio.Pcm;
-import dev.remotemedia.audio.Resampler;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.remotemedia.inference.ModelStore;
+import dev.remotemedia.inference.Tokenizers;
 import dev.remotemedia.manifest.ParamSchema;
 import dev.remotemedia.manifest.ParamSpec;
 import dev.remotemedia.manifest.Params;
@@ -14,16 +14,17 @@ import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.FrameKind;
+import dev.remotemedia.pipeline.ImageFrame;
 import dev.remotemedia.pipeline.Node;
 import dev.remotemedia.pipeline.NodeContext;
 import dev.remotemedia.pipeline.NodeType;
 import dev.remotemedia.pipeline.PipelineException;
 import dev.remotemedia.pipeline.SpeechSegment;
+import dev.remotemedia.pipeline.TextFrame;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,18 +34,21 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * `OnnxModel`: any ONNX model as a node. The manifest says how each speech segment (or audio
- * frame) becomes the model's inputs and how each output becomes part of an `inference` event (raw
- * numbers, classes, an L2-normalised embedding) or audio sent downstream. At load the spec is
+ * `OnnxModel`: any ONNX model as a node. The manifest says how each speech segment, audio frame,
+ * image or text frame becomes the model's inputs and how each output becomes part of an `inference` event
+ * (raw numbers, classes, an L2-normalised embedding, detection boxes) or audio sent downstream. At load the spec is
  * checked against the model's real tensors and every mismatch is reported naming tensor and field.
  * Inference runs on the blocking pool; the media thread never waits for it.
  */
 public final class OnnxModelType implements NodeType {
     private static final ParamSchema PARAMS = ParamSchema.of(
             ParamSpec.string("model").asRequired().doc("an .onnx file, a folder holding model.onnx (or a variant), a catalogue name, or an s3:// / https:// prefix"),
-            ParamSpec.any("inputs").asRequired().doc("[{name, from: audio|constant|state, rate, shape, type: float|int64, value, state_from}]"),
-            ParamSpec.any("outputs").asRequired().doc("[{name, as: raw|classes|embedding|audio, activation, top_k, labels, max_values, rate}]"),
-            ParamSpec.oneOf("apply_to", "segment", "audio").defaultValue("segment").doc("run once per speech segment, or per audio frame"),
+            ParamSpec.any("inputs").asRequired().doc("[{name, from: audio|image|text|text_mask|text_type_ids|constant|state, rate, shape, type, "
+                    + "width, height, layout, channels, scale, mean, std, tokenizer, max_tokens, value, state_from}]"),
+            ParamSpec.any("outputs").asRequired().doc("[{name, as: raw|classes|embedding|audio|boxes, activation, top_k, labels|labels_file, max_values, rate, "
+                    + "box_format, coordinates, transpose, score_threshold, iou_threshold, max_boxes}]"),
+            ParamSpec.oneOf("apply_to", "auto", "segment", "audio").defaultValue("auto")
+                    .doc("audio models: once per speech segment (auto) or per audio frame; image and text models run per image / text frame"),
             ParamSpec.oneOf("device", "", "auto", "cuda", "cpu").defaultValue("").doc("where the model runs; empty = remotemedia.models.device"),
             ParamSpec.integer("threads").defaultValue(0).min(0).max(256).doc("ONNX Runtime intra-op threads (0 = its default)"),
             ParamSpec.oneOf("variant", "auto", "fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4").defaultValue("auto")
@@ -52,14 +56,17 @@ public final class OnnxModelType implements NodeType {
             ParamSpec.bool("pass_through").defaultValue(true).doc("forward the input frames downstream as well"));
 
     @Override public String name() { return "OnnxModel"; }
-    @Override public String description() { return "Any ONNX model: audio in; classes, embeddings, raw outputs or audio out (`inference` events)"; }
+    @Override public String description() { return "Any ONNX model: audio, image or text in; classes, embeddings, boxes, raw outputs or audio out (`inference` events)"; }
     @Override public ParamSchema params() { return PARAMS; }
-    @Override public Set<FrameKind> inputs() { return Set.of(FrameKind.SEGMENT, FrameKind.AUDIO); }
+    @Override public Set<FrameKind> inputs() { return Set.of(FrameKind.SEGMENT, FrameKind.AUDIO, FrameKind.IMAGE, FrameKind.TEXT); }
     @Override public Set<FrameKind> outputs() { return Set.of(FrameKind.EVENT, FrameKind.SEGMENT, FrameKind.AUDIO); }
 
     @Override
     public void check(Params p, String where, List<String> errors) {
-        OnnxModelSpec.parse(p.json("inputs"), p.json("outputs"), where, errors);
+        OnnxModelSpec spec = OnnxModelSpec.parse(p.json("inputs"), p.json("outputs"), where, errors);
+        if (spec.fedBy() != null && p.string("apply_to").equals("audio")) {
+            errors.add(where + ".apply_to: audio, but the inputs are fed from " + spec.fedBy().name().toLowerCase() + " frames");
+        }
     }
 
     @Override
@@ -78,8 +85,21 @@ public final class OnnxModelType implements NodeType {
         if (!errors.isEmpty()) {
             throw new PipelineException(ErrorKind.ManifestInvalid, context.nodeId(), "the manifest does not fit " + file.getFileName() + ": " + String.join("; ", errors));
         }
-        FrameKind target = p.string("apply_to").equals("audio") ? FrameKind.AUDIO : FrameKind.SEGMENT;
-        return new Runner(context, model, spec, target, p.bool("pass_through"));
+        FrameKind target = spec.fedBy() != null ? spec.fedBy() : p.string("apply_to").equals("audio") ? FrameKind.AUDIO : FrameKind.SEGMENT;
+        HuggingFaceTokenizer tokenizer = spec.inputs().stream().filter(i -> i.from().equals("text")).findFirst()
+                .map(i -> context.shared().get("tokenizer:" + i.tokenizer(), HuggingFaceTokenizer.class, () -> openTokenizer(i.tokenizer(), context.nodeId())))
+                .orElse(null);
+        return new Runner(context, model, spec, target, tokenizer, p.bool("pass_through"));
+    }
+
+    private static HuggingFaceTokenizer openTokenizer(String ref, String node) {
+        Path path = Path.of(ref);
+        if (Files.isDirectory(path)) path = path.resolve("tokenizer.json");
+        try {
+            return Tokenizers.open(path);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new PipelineException(ErrorKind.ManifestInvalid, node, "tokenizer " + path + " cannot be opened: " + e.getMessage());
+        }
     }
 
     /** A .onnx file as is; otherwise the model folder's model.onnx (in the variant asked for). */
@@ -95,15 +115,21 @@ public final class OnnxModelType implements NodeType {
         private final OnnxModel model;
         private final OnnxModelSpec spec;
         private final FrameKind target;
+        private final HuggingFaceTokenizer tokenizer;
         private final boolean passThrough;
         private final Map<String, float[]> state = new HashMap<>(); // input name -> last state_from output
+        private final int inputWidth, inputHeight; // the image input's size: pixel boxes are divided by it
 
-        Runner(NodeContext context, OnnxModel model, OnnxModelSpec spec, FrameKind target, boolean passThrough) {
+        Runner(NodeContext context, OnnxModel model, OnnxModelSpec spec, FrameKind target, HuggingFaceTokenizer tokenizer, boolean passThrough) {
             super(context);
             this.model = model;
             this.spec = spec;
             this.target = target;
+            this.tokenizer = tokenizer;
             this.passThrough = passThrough;
+            var picture = spec.inputs().stream().filter(i -> i.picture() != null).map(OnnxModelSpec.Input::picture).findFirst();
+            this.inputWidth = picture.map(OnnxModelSpec.Picture::width).orElse(1);
+            this.inputHeight = picture.map(OnnxModelSpec.Picture::height).orElse(1);
         }
 
         @Override
@@ -113,24 +139,7 @@ public final class OnnxModelType implements NodeType {
 
         @Override
         protected CompletionStage<?> start(Frame frame, Consumer<Frame> out) {
-            AudioFrame audio = frame instanceof SpeechSegment s ? s.audio() : (AudioFrame) frame;
-            Map<String, OnnxModel.Feed> feeds = new HashMap<>();
-            for (var in : spec.inputs()) {
-                switch (in.from()) {
-                    case "audio" -> {
-                        float[] mono = Pcm.toMono(audio.samples(), audio.channels());
-                        float[] x = audio.sampleRate() == in.rate() ? mono : Resampler.resample(mono, audio.sampleRate(), in.rate());
-                        long[] shape = in.shape().clone();
-                        for (int d = 0; d < shape.length; d++) if (shape[d] == -1) shape[d] = x.length;
-                        feeds.put(in.name(), new OnnxModel.Feed(shape, x, null));
-                    }
-                    case "constant" -> feeds.put(in.name(), in.type().equals("int64")
-                            ? new OnnxModel.Feed(in.shape(), null, Arrays.stream(in.value()).mapToLong(v -> (long) v).toArray())
-                            : new OnnxModel.Feed(in.shape(), floats(in.value()), null));
-                    default -> feeds.put(in.name(), new OnnxModel.Feed(in.shape(),
-                            state.getOrDefault(in.name(), new float[(int) Arrays.stream(in.shape()).reduce(1, (a, b) -> a * b)]), null));
-                }
-            }
+            Map<String, OnnxModel.Feed> feeds = OnnxFeeds.of(spec, frame, state, tokenizer);
             List<String> wanted = new ArrayList<>();
             spec.outputs().forEach(o -> wanted.add(o.name()));
             spec.inputs().stream().filter(i -> i.from().equals("state") && !wanted.contains(i.stateFrom())).forEach(i -> wanted.add(i.stateFrom()));
@@ -146,6 +155,8 @@ public final class OnnxModelType implements NodeType {
                 spec.inputs().stream().filter(i -> i.from().equals("state")).forEach(i -> state.put(i.name(), ran.results().get(i.stateFrom()).values()));
                 ObjectNode fields = Events.fields().put("node", context.nodeId()).put("inference_ms", ran.ms()).put("device", model.device());
                 if (frame instanceof SpeechSegment s) fields.put("segment", s.id()).put("start_ms", s.startMs()).put("end_ms", s.endMs());
+                if (frame instanceof ImageFrame i) fields.put("frame", i.id()).put("width", i.width()).put("height", i.height());
+                if (frame instanceof TextFrame t && t.segment() > 0) fields.put("segment", t.segment());
                 ObjectNode outputs = fields.putObject("outputs");
                 List<Frame> audioOut = new ArrayList<>();
                 for (var o : spec.outputs()) {
@@ -154,6 +165,7 @@ public final class OnnxModelType implements NodeType {
                     switch (o.as()) {
                         case "classes" -> outputs.set(key, OnnxOutputs.classes(r.values(), o));
                         case "embedding" -> outputs.set(key, OnnxOutputs.embedding(r.values()));
+                        case "boxes" -> outputs.set(key, OnnxOutputs.boxes(r, o, inputWidth, inputHeight));
                         case "audio" -> {
                             audioOut.add(new AudioFrame(r.values().clone(), o.rate(), 1, frame.tMs()));
                             outputs.putObject(key).put("audio_ms", r.values().length * 1000L / o.rate()).put("rate", o.rate());
@@ -169,10 +181,5 @@ public final class OnnxModelType implements NodeType {
 
         private record Ran(Map<String, OnnxModel.Result> results, long ms) {}
 
-        private static float[] floats(double[] v) {
-            float[] f = new float[v.length];
-            for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
-            return f;
-        }
     }
 }

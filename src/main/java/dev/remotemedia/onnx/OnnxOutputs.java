@@ -53,6 +53,72 @@ final class OnnxOutputs {
         return o;
     }
 
+    /**
+     * Detections above the score threshold, non-maximum suppressed per class, best first; boxes as
+     * [x0, y0, x1, y1] in 0..1 of the picture (pixel outputs are divided by the model's input size).
+     */
+    static ArrayNode boxes(OnnxModel.Result r, OnnxModelSpec.Output spec, int inputWidth, int inputHeight) {
+        OnnxModelSpec.Boxes b = spec.boxes();
+        long[] shape = r.shape();
+        int rows, cols;
+        if (b.transpose()) {
+            cols = (int) shape[shape.length - 2];
+            rows = (int) shape[shape.length - 1];
+        } else {
+            rows = (int) shape[shape.length - 2];
+            cols = (int) shape[shape.length - 1];
+        }
+        float[] v = r.values();
+        java.util.List<double[]> found = new java.util.ArrayList<>(); // x0, y0, x1, y1, score, class
+        for (int row = 0; row < rows; row++) {
+            final int at = row;
+            java.util.function.IntToDoubleFunction get = col -> b.transpose() ? v[col * rows + at] : v[at * cols + col];
+            int best = 0;
+            double score = Double.NEGATIVE_INFINITY;
+            for (int c = 4; c < cols; c++) {
+                double s = get.applyAsDouble(c);
+                if (spec.activation().equals("sigmoid")) s = 1 / (1 + Math.exp(-s));
+                if (s > score) {
+                    score = s;
+                    best = c - 4;
+                }
+            }
+            if (score < b.scoreThreshold()) continue;
+            double a = get.applyAsDouble(0), c1 = get.applyAsDouble(1), c2 = get.applyAsDouble(2), c3 = get.applyAsDouble(3);
+            double[] box = b.cxcywh() ? new double[] {a - c2 / 2, c1 - c3 / 2, a + c2 / 2, c1 + c3 / 2} : new double[] {a, c1, c2, c3};
+            double sx = b.normalized() ? 1 : inputWidth, sy = b.normalized() ? 1 : inputHeight;
+            found.add(new double[] {clamp(box[0] / sx), clamp(box[1] / sy), clamp(box[2] / sx), clamp(box[3] / sy), score, best});
+        }
+        found.sort(Comparator.comparingDouble((double[] d) -> d[4]).reversed());
+        java.util.List<double[]> kept = new java.util.ArrayList<>();
+        for (double[] d : found) {
+            if (kept.size() >= b.maxBoxes()) break;
+            if (kept.stream().noneMatch(k -> k[5] == d[5] && iou(k, d) > b.iouThreshold())) kept.add(d);
+        }
+        ArrayNode out = Events.JSON.createArrayNode();
+        for (double[] d : kept) {
+            int cls = (int) d[5];
+            ObjectNode o = out.addObject().put("label", cls < spec.labels().size() ? spec.labels().get(cls) : Integer.toString(cls))
+                    .put("index", cls).put("score", round(d[4]));
+            ArrayNode box = o.putArray("box");
+            for (int i = 0; i < 4; i++) box.add(round(d[i]));
+        }
+        return out;
+    }
+
+    /** Intersection over union of two [x0, y0, x1, y1] boxes. */
+    static double iou(double[] a, double[] b) {
+        double w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+        double h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+        double inter = w * h;
+        double union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+        return union <= 0 ? 0 : inter / union;
+    }
+
+    private static double clamp(double v) {
+        return Math.max(0, Math.min(1, v));
+    }
+
     private static double round(double v) {
         return Math.round(v * 1e6) / 1e6;
     }

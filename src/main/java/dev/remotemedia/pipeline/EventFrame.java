@@ -19,6 +19,9 @@ public record EventFrame(String type, long tMs, ObjectNode fields) implements Fr
     @Override
     public FrameKind kind() { return FrameKind.EVENT; }
 
+    /** The camera frame this event is about ({@code frame} field), or 0. */
+    public int frame() { return fields.path("frame").asInt(0); }
+
     /** Convenience for the integer {@code segment} field, or 0. */
     public int segment() { return fields.path("segment").asInt(0); }
 }

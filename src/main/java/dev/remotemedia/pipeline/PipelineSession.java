@@ -33,6 +33,11 @@ public final class PipelineSession implements AutoCloseable {
 
     public String id() { return id; }
 
+    /** The first node of this class in the pipeline, if any (a transport asks e.g. for the VideoSample node's settings). */
+    public <T> java.util.Optional<T> node(Class<T> type) {
+        return graph.order().stream().map(spec -> nodes.get(spec.id())).filter(type::isInstance).map(type::cast).findFirst();
+    }
+
     /** Input frames that have reached the worker pool so far: a transport compares it with what it pushed to see the backlog. */
     public long delivered() { return delivered.get(); }
 

@@ -3,6 +3,7 @@ package dev.remotemedia.remote;
 import dev.remotemedia.grpc.FrameCodec;
 import dev.remotemedia.grpc.v1.DataFrame;
 import dev.remotemedia.grpc.v1.EndOfInput;
+import dev.remotemedia.grpc.v1.ImageFormat;
 import dev.remotemedia.grpc.v1.OpenSession;
 import dev.remotemedia.grpc.v1.StreamRequest;
 import dev.remotemedia.grpc.v1.StreamResponse;
@@ -40,8 +41,11 @@ final class EndpointStream {
     /** processingMs[0]: server time; firstResultNanos[0]: when the first result arrived (0 = none yet). */
     private record Pending(List<Frame> results, CompletableFuture<List<Frame>> done, long[] processingMs, long[] firstResultNanos) {}
 
-    EndpointStream(Endpoint endpoint, OpenSession open) {
+    private final ImageFormat images;
+
+    EndpointStream(Endpoint endpoint, OpenSession open, ImageFormat images) {
         this.endpoint = endpoint;
+        this.images = images;
         this.open = StreamRequest.newBuilder().setOpen(open).build();
     }
 
@@ -56,7 +60,7 @@ final class EndpointStream {
             seq = sequence.incrementAndGet();
             p = new Pending(new ArrayList<>(), new CompletableFuture<>(), new long[1], new long[1]);
             pending.put(seq, p);
-            DataFrame frame = FrameCodec.encode(unit, seq).toBuilder().setSegmentId(segmentId).putAllTraceContext(traceContext).build();
+            DataFrame frame = FrameCodec.encode(unit, seq, images).toBuilder().setSegmentId(segmentId).putAllTraceContext(traceContext).build();
             requests.onNext(StreamRequest.newBuilder().setFrame(frame).build());
         }
         return Uni.createFrom().completionStage(p.done())

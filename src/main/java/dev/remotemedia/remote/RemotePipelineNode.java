@@ -3,6 +3,7 @@ package dev.remotemedia.remote;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.ImageFrame;
 import dev.remotemedia.pipeline.Node;
 import dev.remotemedia.pipeline.NodeContext;
 import dev.remotemedia.pipeline.SpeechSegment;
@@ -20,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * `RemotePipelineNode` for one session: each speech segment (or text frame) is sent to a remote
+ * `RemotePipelineNode` for one session: each speech segment (text frame, camera frame) is sent to a remote
  * instance as soon as it arrives; results come back in segment order, exactly once. Result events
  * are tagged with the endpoint that served them, and a `latency` event follows each segment.
  * Other frames pass through, in order.
@@ -29,6 +30,8 @@ final class RemotePipelineNode implements Node {
     private final NodeContext context;
     private final SegmentDispatcher dispatcher;
     private int textSegments = 100_000; // ids for text frames that carry none, apart from VAD's
+    /** Camera frames travel as units numbered from here: apart from speech segments and text, in logs and traces. */
+    static final int IMAGE_UNITS = 1 << 30;
 
     RemotePipelineNode(NodeContext context, SegmentDispatcher dispatcher) {
         this.context = context;
@@ -56,6 +59,7 @@ final class RemotePipelineNode implements Node {
         int segment;
         if (frame instanceof SpeechSegment s) segment = s.id();
         else if (frame instanceof TextFrame t) segment = t.segment() > 0 ? t.segment() : ++textSegments;
+        else if (frame instanceof ImageFrame i) segment = IMAGE_UNITS + i.id();
         else return CompletableFuture.completedFuture(List.of(frame));
         long arrived = System.nanoTime();
         long speechEndMs = frame.tMs();
@@ -69,7 +73,7 @@ final class RemotePipelineNode implements Node {
             Telemetry.utteranceLatency(d.outcome() != null ? "ok" : "failed", java.time.Duration.ofNanos(System.nanoTime() - arrived));
             if (d.outcome() != null) {
                 for (Frame f : d.outcome().results()) out.add(tagged(f, d.outcome().endpoint()));
-                out.add(new EventFrame("latency", speechEndMs, Events.fields().put("segment", segment)
+                out.add(new EventFrame("latency", speechEndMs, unit(frame, segment)
                         .put("node", context.nodeId()).put("endpoint", d.outcome().endpoint())
                         .put("server", d.outcome().serverId()).put("attempts", d.attempts())
                         .put("round_trip_ms", d.outcome().roundTripMs()).put("processing_ms", d.outcome().processingMs())
@@ -81,10 +85,23 @@ final class RemotePipelineNode implements Node {
                         .put("total_ms", ms(System.nanoTime() - arrived))));
                 return out;
             }
-            out.add(SegmentDispatcher.finalError(d.failure(), segment, speechEndMs, context.nodeId(), d.attempts()));
+            EventFrame error = SegmentDispatcher.finalError(d.failure(), segment, speechEndMs, context.nodeId(), d.attempts());
+            out.add(frame instanceof ImageFrame i ? withFrame(error, i.id()) : error);
             out.forEach(early); // failover notes and the error, now
             return List.of();
         });
+    }
+
+    /** The unit's id for the client: a speech segment's number, or a camera frame's (its results name it the same way). */
+    private static com.fasterxml.jackson.databind.node.ObjectNode unit(Frame frame, int segment) {
+        return frame instanceof ImageFrame i ? Events.fields().put("frame", i.id()).put("kind", "video") : Events.fields().put("segment", segment);
+    }
+
+    private static EventFrame withFrame(EventFrame e, int frameId) {
+        var fields = e.fields();
+        fields.remove("segment");
+        fields.put("frame", frameId);
+        return new EventFrame(e.type(), e.tMs(), fields);
     }
 
     private static long ms(long nanos) {

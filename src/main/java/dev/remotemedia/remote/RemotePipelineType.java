@@ -49,12 +49,14 @@ public final class RemotePipelineType implements NodeType {
                     ParamSpec.string("server_name").doc("expected server name when it differs from the host")))
                     .doc("transport security"),
             ParamSpec.integer("hedge_after_ms").defaultValue(0).min(0).max(600_000)
-                    .doc("send a second copy to another endpoint if no answer by then (0 = off)"));
+                    .doc("send a second copy to another endpoint if no answer by then (0 = off)"),
+            ParamSpec.oneOf("image_format", "jpeg", "rgb").defaultValue("jpeg")
+                    .doc("how camera frames travel: JPEG (≈ 10× smaller, a few levels of colour error) or raw RGB"));
 
     @Override public String name() { return "RemotePipelineNode"; }
     @Override public String description() { return "Runs a pipeline on remote instances over gRPC (pool, breaker, retry, replay)"; }
     @Override public ParamSchema params() { return PARAMS; }
-    @Override public Set<FrameKind> inputs() { return Set.of(FrameKind.SEGMENT, FrameKind.TEXT); }
+    @Override public Set<FrameKind> inputs() { return Set.of(FrameKind.SEGMENT, FrameKind.TEXT, FrameKind.IMAGE); }
     @Override public Set<FrameKind> outputs() { return Set.of(FrameKind.EVENT, FrameKind.TEXT, FrameKind.AUDIO); }
 
     @Override

@@ -9,7 +9,8 @@ import java.util.List;
 record RemoteSettings(List<String> endpoints, String inlineManifest, String manifestUrl, String pipeline,
                       long timeoutMs, int maxRetries, long backoffMs, int failureThreshold, int successThreshold,
                       long resetTimeoutMs, Strategy strategy, long healthIntervalMs, long healthTimeoutMs,
-                      String authToken, Tls tls, long hedgeAfterMs, long discoveryRefreshMs) {
+                      String authToken, Tls tls, long hedgeAfterMs, long discoveryRefreshMs,
+                      dev.remotemedia.grpc.v1.ImageFormat imageFormat) {
 
     record Tls(boolean enabled, String caFile, String certFile, String keyFile, String authority) {}
 
@@ -25,7 +26,8 @@ record RemoteSettings(List<String> endpoints, String inlineManifest, String mani
                 Strategy.of(p.string("load_balance_strategy")), health.longValue("interval_ms"), health.longValue("timeout_ms"),
                 p.string("auth_token"),
                 new Tls(tls.bool("enabled"), tls.string("ca_file"), tls.string("cert_file"), tls.string("key_file"), tls.string("server_name")),
-                p.longValue("hedge_after_ms"), p.object("discovery").longValue("refresh_ms"));
+                p.longValue("hedge_after_ms"), p.object("discovery").longValue("refresh_ms"),
+                p.string("image_format").equals("rgb") ? dev.remotemedia.grpc.v1.ImageFormat.RGB24 : dev.remotemedia.grpc.v1.ImageFormat.JPEG);
     }
 
     /** The endpoints as parsed targets (validated by the node type before we get here). */

@@ -155,7 +155,7 @@ final class SegmentDispatcher implements AutoCloseable {
             e.inflightCounter().incrementAndGet();
             e.reconnectNow();
             streams.keySet().removeIf(k -> k.state() == Endpoint.State.RETIRED); // its channel closes; the stream goes with it
-            EndpointStream stream = streams.computeIfAbsent(e, k -> new EndpointStream(k, open));
+            EndpointStream stream = streams.computeIfAbsent(e, k -> new EndpointStream(k, open, settings.imageFormat()));
             return e.guard().get(() -> stream.sendAndAwait(unit, segmentId, results, carrier))
                     .onFailure().invoke(err -> {
                         Telemetry.remoteRequest(e.address(), outcome(err), Duration.ofNanos(System.nanoTime() - t0));

@@ -122,6 +122,16 @@ public final class Telemetry {
                 .description("Audio frames dropped at the input (10 ms each for WebRTC)").register(registry());
     }
 
+    /**
+     * remotemedia_video_frames_total{outcome}: camera frames received from the browser, sampled
+     * (converted and sent into the pipeline at the VideoSample node's fps), and dropped (a newer
+     * frame replaced one that waited while the pipeline was busy with the previous).
+     */
+    public static Counter videoFrames(String outcome) {
+        return Counter.builder("remotemedia.video.frames").tag("outcome", outcome)
+                .description("Camera frames received, sampled into the pipeline, or dropped while it was busy").register(registry());
+    }
+
     /** remotemedia_webrtc_native_releases_total{object,outcome}: owning references released after close (webrtc-java 0.14.0 leak fix) */
     public static void webrtcNativeRelease(String object, String outcome) {
         Counter.builder("remotemedia.webrtc.native.releases").tag("object", object).tag("outcome", outcome)

@@ -20,6 +20,7 @@ import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrackSink;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import dev.onvoid.webrtc.media.video.VideoTrack;
 import dev.remotemedia.audio.Pcm;
 import dev.remotemedia.audio.RateConverter;
 import dev.remotemedia.pipeline.AudioFrame;
@@ -27,10 +28,13 @@ import dev.remotemedia.pipeline.ErrorKind;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.ImageFrame;
 import dev.remotemedia.pipeline.MediaThreads;
 import dev.remotemedia.pipeline.PipelineSession;
 import dev.remotemedia.telemetry.LogContext;
 import dev.remotemedia.telemetry.Telemetry;
+import dev.remotemedia.video.VideoInput;
+import dev.remotemedia.video.VideoSampleType;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import org.jboss.logging.Logger;
 
@@ -67,6 +71,8 @@ final class WebRtcSession {
     private final AudioTrack tts;
     private final dev.onvoid.webrtc.RTCRtpSender ttsSender;
     private volatile AudioTrack mic;
+    private volatile VideoTrack camera;
+    private final VideoInput video; // null when the pipeline has no VideoSample node: the camera is not decoded into frames
     private final long createdNanos = System.nanoTime();
     private volatile RTCDataChannel events;
     private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
@@ -77,7 +83,7 @@ final class WebRtcSession {
     private final CompletableFuture<Void> pipelineDone = new CompletableFuture<>();
     private float[] batch = new float[480 * BATCH];
     private int batched;
-    private long samplesIn;
+    private volatile long samplesIn;
     private final RateConverter inConverter = new RateConverter(RATE);
     private final RateConverter outConverter = new RateConverter(RATE);
     private final Runnable onClosed;
@@ -113,6 +119,8 @@ final class WebRtcSession {
         this.releaseNative = releaseNative && NativeRelease.applies();
         this.pcHandle = this.releaseNative ? NativeRelease.handle(pc) : 0;
         this.senderHandle = this.releaseNative ? NativeRelease.handle(ttsSender) : 0;
+        this.video = pipeline.node(VideoSampleType.VideoSampleNode.class)
+                .map(n -> new VideoInput(n.settings(), this::pushImage, this::sessionMs)).orElse(null);
         pipeline.run(input).subscribe().with(this::onOutput,
                 e -> {
                     pipelineDone.complete(null);
@@ -319,11 +327,27 @@ final class WebRtcSession {
         }
     }
 
+    /** A sampled camera frame into the pipeline, serialised with the audio (one producer at a time). */
+    private void pushImage(ImageFrame image) {
+        synchronized (this) {
+            if (!inputEnded) input.onNext(image);
+        }
+    }
+
+    /** Session time: the audio clock, or time since creation for a session without audio yet. */
+    private long sessionMs() {
+        long samples = samplesIn;
+        return samples > 0 ? samples * 1000 / RATE : ageMillis();
+    }
+
     private void onOutput(Frame frame) {
         if (frame instanceof EventFrame e) {
             send(Events.toLine(e));
+            if (video != null && e.frame() > 0) video.done(e.frame()); // a camera frame's result: the next may go in
         } else if (frame instanceof AudioFrame a) {
             queueAudio(a);
+        } else if (frame instanceof ImageFrame i && video != null) {
+            video.done(i.id()); // it passed the whole pipeline
         }
     }
 
@@ -448,6 +472,9 @@ final class WebRtcSession {
         }
         AudioTrack in = mic;
         if (in != null) cleanup("mic sink", () -> in.removeSink(sink));
+        VideoTrack cam = camera;
+        if (cam != null) cleanup("camera sink", () -> cam.removeSink(video));
+        if (video != null) video.close();
         cleanup("remove sender", () -> pc.removeTrack(ttsSender)); // drops the sender's reference so the track can be freed
         awaitNativeCalls();       // no lock held across close(): it waits on the signaling thread
         cleanup("peer connection close", pc::close);
@@ -507,9 +534,17 @@ final class WebRtcSession {
 
         @Override
         public void onTrack(RTCRtpTransceiver transceiver) {
-            if (transceiver.getReceiver().getTrack() instanceof AudioTrack track) {
-                mic = track;
-                track.addSink(sink);
+            var track = transceiver.getReceiver().getTrack();
+            if (track instanceof AudioTrack audio) {
+                mic = audio;
+                audio.addSink(sink);
+            } else if (track instanceof VideoTrack v) {
+                if (video == null) {
+                    LogContext.run(id, 0, () -> LOG.infof("session %s: video track not used (the pipeline has no VideoSample node)", id));
+                    return;
+                }
+                camera = v;
+                v.addSink(video);
             }
         }
 
