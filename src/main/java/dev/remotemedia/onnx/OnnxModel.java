@@ -65,7 +65,9 @@ final class OnnxModel implements AutoCloseable {
                 } else if (in.shape() != null) {
                     for (int d = 0; d < shape.length; d++) {
                         if (shape[d] > 0 && in.shape()[d] > 0 && shape[d] != in.shape()[d]) {
-                            errors.add(at + ".shape[" + d + "]: " + in.shape()[d] + ", but \"" + in.name() + "\" is " + Arrays.toString(shape));
+                            var pic = in.picture(); // an image's shape comes from its layout and size: say so
+                            String from = pic == null ? "" : " (layout " + (pic.nhwc() ? "NHWC" : "NCHW") + ", " + pic.width() + "x" + pic.height() + ")";
+                            errors.add(at + ".shape[" + d + "]" + from + ": " + in.shape()[d] + ", but \"" + in.name() + "\" is " + Arrays.toString(shape));
                         }
                     }
                 }

@@ -3,13 +3,16 @@ package dev.remotemedia.onnx;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.remotemedia.pipeline.AudioFrame;
 import dev.remotemedia.pipeline.EventFrame;
+import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
+import dev.remotemedia.pipeline.ImageFrame;
 import dev.remotemedia.pipeline.PipelineEngine;
 import dev.remotemedia.pipeline.PipelineException;
 import dev.remotemedia.pipeline.SpeechSegment;
-import dev.remotemedia.testing.OnnxGraph;
-import dev.remotemedia.testing.OnnxGraph.Attr;
+import dev.remotemedia.onnx.OnnxGraph;
+import dev.remotemedia.onnx.OnnxGraph.Attr;
 import dev.remotemedia.testing.Signals;
+import dev.remotemedia.testing.TinyModels;
 import io.smallrye.mutiny.Multi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -107,7 +110,7 @@ class OnnxModelNodeTest {
         assertTrue(m.contains("outputs[0].labels: 2 labels, but \"scores\" has 3 classes"), m);
         assertTrue(m.contains("outputs[1].name: the model has no output \"nope\""), m);
         var bad = assertThrows(Exception.class, () -> engine.parse("{\"version\":\"v1\",\"nodes\":[{\"id\":\"m\",\"node_type\":\"OnnxModel\",\"params\":"
-                + "{\"model\":\"x.onnx\",\"inputs\":[{\"name\":\"a\",\"from\":\"image\"}],\"outputs\":[{\"name\":\"b\",\"as\":\"boxes\"}]}}]}", "test"));
+                + "{\"model\":\"x.onnx\",\"inputs\":[{\"name\":\"a\",\"from\":\"video\"}],\"outputs\":[{\"name\":\"b\",\"as\":\"polygons\"}]}}]}", "test"));
         assertTrue(bad.getMessage().contains("inputs[0].from") && bad.getMessage().contains("outputs[0].as"), "the validator catches what it can without the model: " + bad.getMessage());
     }
 
@@ -152,5 +155,103 @@ class OnnxModelNodeTest {
         var deep = dev.remotemedia.cli.CliTestSupport.cli("validate", "--deep", manifest.toString());
         assertEquals(1, deep.code(), deep.out());
         assertTrue(deep.err().contains("the model has no input \"wave\"") && deep.err().contains("inputs: the model's input \"audio\""), deep.err());
+    }
+
+    private static ImageFrame solid(int id, int r, int g, int b, int w, int h) {
+        byte[] rgb = new byte[w * h * 3];
+        for (int i = 0; i < w * h; i++) {
+            rgb[i * 3] = (byte) r;
+            rgb[i * 3 + 1] = (byte) g;
+            rgb[i * 3 + 2] = (byte) b;
+        }
+        return new ImageFrame(id, w, h, rgb, id * 500L);
+    }
+
+    @Test
+    void anImageClassifierNamesEachFramesColour() throws Exception {
+        Path model = ColourModel.write(tmp.resolve("colour.onnx"));
+        String params = "{\"model\":\"" + model + "\",\"inputs\":[{\"name\":\"image\",\"from\":\"image\",\"width\":32,\"height\":24}],"
+                + "\"outputs\":[{\"name\":\"colour\",\"as\":\"classes\",\"labels\":" + Events.JSON.writeValueAsString(ColourModel.LABELS) + ",\"top_k\":1},"
+                + "{\"name\":\"rgb\",\"as\":\"raw\"}],\"pass_through\":false}";
+        List<Frame> out = run(params, solid(1, 250, 10, 5, 64, 48), solid(2, 0, 0, 255, 100, 30), solid(3, 255, 255, 0, 8, 8), solid(4, 20, 20, 20, 640, 480));
+        List<EventFrame> events = out.stream().filter(f -> f instanceof EventFrame e && e.type().equals("inference")).map(f -> (EventFrame) f).toList();
+        assertEquals(List.of("red", "blue", "yellow", "black"), events.stream().map(e -> e.fields().path("outputs").path("colour").get(0).path("label").asText()).toList());
+        assertEquals(List.of(1, 2, 3, 4), events.stream().map(EventFrame::frame).toList(), "each event names its frame");
+        JsonNode rgb = events.get(0).fields().path("outputs").path("rgb").path("values");
+        assertEquals(250 / 255.0, rgb.get(0).asDouble(), 1e-3, "scaled by 1/255: " + rgb);
+        assertEquals(5 / 255.0, rgb.get(2).asDouble(), 1e-3, rgb.toString());
+
+        // NHWC, BGR and mean/std: a model expecting [1, 3, h, w] refuses the NHWC layout, naming the field
+        var e = assertThrows(PipelineException.class, () -> run(params.replace("\"height\":24}", "\"height\":24,\"layout\":\"NHWC\"}"), solid(1, 0, 0, 0, 8, 8)));
+        assertTrue(e.getMessage().contains("inputs[0].shape[1] (layout NHWC, 32x24): 24, but \"image\" is [1, 3, -1, -1]"), e.getMessage());
+        // BGR swaps red and blue before the model sees them; mean/std apply per channel
+        List<Frame> bgr = run(params.replace("\"height\":24}", "\"height\":24,\"channels\":\"BGR\",\"mean\":[0,0,0.5],\"std\":[1,1,0.5]}"), solid(1, 255, 0, 0, 8, 8));
+        JsonNode swapped = outputs(bgr).path("rgb").path("values");
+        assertEquals(0.0, swapped.get(0).asDouble(), 1e-4, "blue channel (0) first: " + swapped);
+        assertEquals(1.0, swapped.get(2).asDouble(), 1e-4, "red last, (1 - 0.5) / 0.5: " + swapped);
+    }
+
+    /** "image" [1, 3, 32, 32] → "detections" [1, 3, 6]: three fixed boxes, two classes scored by the mean red. */
+    private Path detector() throws Exception {
+        OnnxGraph g = new OnnxGraph("tiny-detector");
+        g.input("image", OnnxGraph.FLOAT, 1, 3, 32, 32);
+        g.output("detections", OnnxGraph.FLOAT, 1, 3, 6);
+        String rgb = g.op("ReduceMean", List.of("image"), Attr.ints("axes", 2, 3), Attr.i("keepdims", 0)); // [1, 3]
+        String red = g.op("Slice", List.of(rgb, g.longs(new long[]{1}, 0), g.longs(new long[]{1}, 1), g.longs(new long[]{1}, 1))); // [1, 1]
+        String red3 = g.op("Unsqueeze", List.of(red, g.longs(new long[]{1}, 2))); // [1, 1, 1]
+        String scores = g.op("Mul", List.of(red3, g.floats(new long[]{1, 3, 2}, 0.9f, 0.1f, 0.8f, 0.05f, 0.3f, 0.7f)));
+        // xyxy in pixels of the 32×32 input: boxes 0 and 1 overlap (IoU 0.68), box 2 is elsewhere
+        String boxes = g.floats(new long[]{1, 3, 4}, 0, 0, 16, 16, 2, 2, 17, 17, 16, 8, 32, 24);
+        g.op("Concat", List.of(boxes, scores), List.of("detections"), Attr.i("axis", 2));
+        return Files.write(tmp.resolve("detector.onnx"), g.build());
+    }
+
+    @Test
+    void aDetectorsBoxesAreThresholdedAndSuppressed() throws Exception {
+        Path model = detector();
+        String params = "{\"model\":\"" + model + "\",\"inputs\":[{\"name\":\"image\",\"from\":\"image\",\"width\":32,\"height\":32}],"
+                + "\"outputs\":[{\"name\":\"detections\",\"as\":\"boxes\",\"labels\":[\"cat\",\"dog\"],\"score_threshold\":0.5,\"iou_threshold\":0.45}]}";
+        JsonNode boxes = outputs(run(params, solid(1, 255, 255, 255, 64, 64))).path("detections");
+        assertEquals(2, boxes.size(), "box 1 is suppressed by box 0 (same class, IoU 0.68): " + boxes);
+        assertEquals("cat", boxes.get(0).path("label").asText());
+        assertEquals(0.9, boxes.get(0).path("score").asDouble(), 1e-4);
+        assertEquals("[0.0,0.0,0.5,0.5]", boxes.get(0).path("box").toString(), "normalised by the input size");
+        assertEquals("dog", boxes.get(1).path("label").asText());
+        assertEquals("[0.5,0.25,1.0,0.75]", boxes.get(1).path("box").toString());
+        assertEquals(0, outputs(run(params, solid(2, 0, 0, 0, 32, 32))).path("detections").size(), "nothing above the threshold on black");
+        JsonNode loose = outputs(run(params.replace("\"iou_threshold\":0.45", "\"iou_threshold\":0.9"), solid(3, 255, 0, 0, 32, 32))).path("detections");
+        assertEquals(3, loose.size(), "IoU 0.68 < 0.9: both overlapping boxes kept: " + loose);
+
+        var e = assertThrows(PipelineException.class, () -> run(params.replace("[\"cat\",\"dog\"]", "[\"cat\",\"dog\",\"bird\"]")
+                .replace("\"as\":\"boxes\"", "\"as\":\"boxes\",\"transpose\":true"), solid(1, 0, 0, 0, 8, 8)));
+        assertTrue(e.getMessage().contains("outputs[0].transpose: \"detections\" [1, 3, 6] has 3 values per box"), e.getMessage());
+    }
+
+    @Test
+    void aTextModelGetsTokenIdsFromATokenizerJson() throws Exception {
+        Path tokenizer = TinyModels.whisper(tmp.resolve("w"), TinyModels.ENGLISH).resolve("tokenizer.json");
+        OnnxGraph g = new OnnxGraph("tiny-text");
+        g.input("input_ids", OnnxGraph.INT64, 1, "n");
+        g.input("attention_mask", OnnxGraph.INT64, 1, "n");
+        g.output("ids", OnnxGraph.FLOAT, 1, "n");
+        g.output("length", OnnxGraph.FLOAT, 1, 1);
+        g.op("Cast", List.of("input_ids"), List.of("ids"), Attr.i("to", OnnxGraph.FLOAT));
+        String mask = g.op("Cast", List.of("attention_mask"), Attr.i("to", OnnxGraph.FLOAT));
+        g.op("ReduceSum", List.of(mask, g.longs(new long[]{1}, 1)), List.of("length"), Attr.i("keepdims", 1));
+        Path model = Files.write(tmp.resolve("text.onnx"), g.build());
+        List<Frame> out = run("{\"model\":\"" + model + "\",\"inputs\":[{\"name\":\"input_ids\",\"from\":\"text\",\"tokenizer\":\"" + tokenizer + "\"},"
+                + "{\"name\":\"attention_mask\",\"from\":\"text_mask\"}],\"outputs\":[{\"name\":\"ids\"},{\"name\":\"length\"}]}",
+                new dev.remotemedia.pipeline.TextFrame(TinyModels.TEXT, 7, 100));
+        long[] expected = dev.remotemedia.inference.Tokenizers.open(tokenizer).encode(TinyModels.TEXT).getIds();
+        JsonNode o = outputs(out);
+        assertTrue(expected.length > 2, "the tokenizer splits the text");
+        assertEquals(expected.length, o.path("length").path("values").get(0).asInt(), "a mask of ones, one per token: " + o);
+        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], o.path("ids").path("values").get(i).asLong(), "token " + i + ": " + o);
+        assertEquals(7, out.stream().filter(f -> f instanceof EventFrame e && e.type().equals("inference")).map(f -> ((EventFrame) f).segment()).findFirst().orElse(0),
+                "the event keeps the text's segment");
+        assertTrue(out.stream().anyMatch(f -> f instanceof dev.remotemedia.pipeline.TextFrame), "the text passes through");
+        var e = assertThrows(Exception.class, () -> engine.parse("{\"version\":\"v1\",\"nodes\":[{\"id\":\"m\",\"node_type\":\"OnnxModel\",\"params\":"
+                + "{\"model\":\"x.onnx\",\"inputs\":[{\"name\":\"a\",\"from\":\"text\"},{\"name\":\"b\",\"from\":\"image\"}],\"outputs\":[{\"name\":\"c\"}]}}]}", "test"));
+        assertTrue(e.getMessage().contains("inputs[0].tokenizer: a tokenizer.json") && e.getMessage().contains("cannot be mixed"), e.getMessage());
     }
 }

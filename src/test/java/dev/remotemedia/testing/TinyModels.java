@@ -3,7 +3,8 @@ package dev.remotemedia.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.remotemedia.testing.OnnxGraph.Attr;
+import dev.remotemedia.onnx.OnnxGraph;
+import dev.remotemedia.onnx.OnnxGraph.Attr;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.remotemedia.testing;
+package dev.remotemedia.onnx;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small ONNX model writer for tests: graph inputs/outputs with symbolic or fixed dims, constant
+ * A small ONNX model writer (tests, benchmarks and demos generate their models with it): graph inputs/outputs with symbolic or fixed dims, constant
  * initializers and nodes, serialised straight to the ONNX protobuf wire format (field numbers from
  * onnx.proto), so tests can generate models shaped exactly like real exports.
  */
@@ -113,7 +113,7 @@ public final class OnnxGraph {
         });
         return message(w -> {
             w.writeInt64(1, 8); // ir_version
-            w.writeString(2, "remotemedia-tests");
+            w.writeString(2, "remotemedia");
             w.writeByteArray(7, graph);
             w.writeByteArray(8, message(o -> {
                 o.writeString(1, "");
