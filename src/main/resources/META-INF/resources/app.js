@@ -6,6 +6,9 @@ let pc = null, whipUrl = null, etag = null, stream = null, pendingRow = null, re
 let audioCtx = null, meterTimer = null, peakDb = -Infinity;
 const rows = new Map(); // segment id -> <tr>
 const firstAudio = new Map(); // segment id -> ms to the first synthesized audio (tts events may come first)
+const inferences = []; // camera frames' results, newest last: {frame, labels, boxes, endpoint, latencyMs}
+const frameLatency = new Map(); // frame id -> total ms (latency events may come after the result)
+const frameErrors = [];
 
 function setState(text, cls) { $('state').textContent = text; $('state').className = 'state ' + cls; }
 function showError(message) { $('error').textContent = message; $('error').hidden = !message; }
@@ -104,7 +107,48 @@ function audioMark(bar, ms) {
   bar.appendChild(w);
 }
 
+// Outputs of an `inference` event: lists of {label, score[, box]} are classes or detections; the rest are numbers
+function summarize(outputs) {
+  const labels = [], boxes = [];
+  for (const value of Object.values(outputs || {})) {
+    if (!Array.isArray(value)) continue;
+    for (const v of value) if (v.box) boxes.push(v); else if (v.label !== undefined) labels.push(v);
+  }
+  return { labels, boxes };
+}
+
+// Detections drawn over the preview: boxes come normalised to 0..1 of the picture
+function drawBoxes(boxes) {
+  const canvas = $('overlay'), video = $('preview');
+  canvas.width = video.clientWidth;
+  canvas.height = video.clientHeight;
+  const g = canvas.getContext('2d');
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  g.lineWidth = 2;
+  g.font = '12px system-ui';
+  for (const b of boxes) {
+    const [x0, y0, x1, y1] = b.box.map((v, i) => v * (i % 2 ? canvas.height : canvas.width));
+    g.strokeStyle = g.fillStyle = '#ffd400';
+    g.strokeRect(x0, y0, x1 - x0, y1 - y0);
+    g.fillText(`${b.label} ${Number(b.score).toFixed(2)}`, x0 + 3, Math.max(12, y0 - 3));
+  }
+}
+
+function showInference(e) {
+  const { labels, boxes } = summarize(e.outputs);
+  const entry = { frame: e.frame, labels: labels.map((l) => l.label), boxes: boxes.length,
+    endpoint: e.endpoint || 'local', latencyMs: frameLatency.get(e.frame) };
+  inferences.push(entry);
+  if (inferences.length > 500) inferences.shift();
+  drawBoxes(boxes);
+  $('vision').classList.remove('muted');
+  const text = labels.map((l) => `${l.label} ${Number(l.score).toFixed(2)}`).join(', ');
+  $('vision').textContent = `frame ${e.frame}: ${text || '(no classes)'}${boxes.length ? ` · ${boxes.length} box(es)` : ''}`
+    + ` · ${e.inference_ms} ms model · ${entry.endpoint}`;
+}
+
 function handle(e) {
+  if (e.frame) return handleFrame(e);
   switch (e.type) {
     case 'vad_start':
       $('vad').classList.add('speaking');
@@ -166,6 +210,24 @@ function handle(e) {
       }
       break;
     }
+  }
+}
+
+// Events about camera frames (results, their latency, their errors) go to the camera panel, not the utterance table
+function handleFrame(e) {
+  switch (e.type) {
+    case 'inference': showInference(e); break;
+    case 'latency': {
+      frameLatency.set(e.frame, e.total_ms);
+      if (frameLatency.size > 500) frameLatency.delete(frameLatency.keys().next().value);
+      const last = inferences[inferences.length - 1];
+      if (last && last.frame === e.frame) last.latencyMs = e.total_ms;
+      break;
+    }
+    case 'error':
+      frameErrors.push({ frame: e.frame, kind: e.kind, message: e.message });
+      $('vision').textContent = `frame ${e.frame}: ${(KIND_WORDS[e.kind] || 'failed')} — ${e.message || ''}`;
+      break;
   }
 }
 
@@ -238,12 +300,18 @@ async function start(useSample) {
   try {
     stream = useSample ? await sampleStream() : await navigator.mediaDevices.getUserMedia({
       audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+    if ($('camera').checked) { // opt-in: the camera goes to the server only when asked
+      const cam = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      cam.getVideoTracks().forEach((t) => stream.addTrack(t));
+      $('preview').srcObject = new MediaStream(stream.getVideoTracks());
+      $('cameraBox').hidden = false;
+    }
     startMeter(stream);
     pc = new RTCPeerConnection();
-    stream.getAudioTracks().forEach((t) => pc.addTrack(t, stream));
+    stream.getTracks().forEach((t) => pc.addTrack(t, stream));
     const dc = pc.createDataChannel('events', { ordered: true });
     dc.onmessage = (m) => String(m.data).split('\n').filter(Boolean).forEach((l) => handle(JSON.parse(l)));
-    pc.ontrack = (ev) => { $('remoteAudio').srcObject = ev.streams[0] || new MediaStream([ev.track]); };
+    pc.ontrack = (ev) => { if (ev.track.kind === 'audio') $('remoteAudio').srcObject = ev.streams[0] || new MediaStream([ev.track]); };
     // the network changed (Wi-Fi to cellular, a VPN): an ICE restart keeps the session (RFC 9725 §4.3.2)
     pc.oniceconnectionstatechange = () => {
       const s = pc && pc.iceConnectionState;
@@ -321,7 +389,7 @@ async function restartIce() {
     restarting = false;
   }
 }
-window.remotemedia = { restartIce, refreshStatus, peakDb: () => peakDb };
+window.remotemedia = { restartIce, refreshStatus, peakDb: () => peakDb, inferences: () => inferences.slice(), frameErrors: () => frameErrors.slice() };
 window.addEventListener('online', () => restartIce());
 if (navigator.connection) navigator.connection.addEventListener('change', () => restartIce());
 
@@ -345,6 +413,7 @@ async function stop() {
   stream = null;
   clearInterval(meterTimer);
   $('level').style.width = '0';
+  $('cameraBox').hidden = true;
   $('start').disabled = false;
   $('sample').disabled = false;
   $('stop').disabled = true;
