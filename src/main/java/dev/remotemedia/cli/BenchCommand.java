@@ -3,6 +3,7 @@ package dev.remotemedia.cli;
 import dev.remotemedia.inference.InferenceBenchmark;
 import dev.remotemedia.remote.RemoteBenchmark;
 import dev.remotemedia.vad.VadBenchmark;
+import dev.remotemedia.video.VideoBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,10 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** `bench vad|remote`: benchmarks that print figures with their baseline from the same run. */
-@Command(name = "bench", description = "Benchmarks with a baseline in the same run: vad, remote, stt, tts.")
+/** `bench vad|remote|stt|tts|video`: benchmarks that print figures with their baseline from the same run. */
+@Command(name = "bench", description = "Benchmarks with a baseline in the same run: vad, remote, stt, tts, video.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "vad | remote | stt | tts")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "vad | remote | stt | tts | video")
     String what;
 
     @Option(names = "--input", paramLabel = "FILE.wav", description = "Audio to use (default: synthetic speech-like bursts).")
@@ -52,6 +53,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", description = "stt: largest batch for the throughput run (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--fps", defaultValue = "2", description = "video: frames per second per session (default: ${DEFAULT-VALUE}).")
+    double fps;
+
+    @Option(names = "--frame-size", defaultValue = "320x240", description = "video: sampled frame size WxH (default: ${DEFAULT-VALUE}).")
+    String frameSize;
+
     @Mixin
     DebugOption debug;
 
@@ -65,7 +72,12 @@ final class BenchCommand implements Callable<Integer> {
             case "remote" -> RemoteBenchmark.run(spec.commandLine().getOut(), rounds, segmentSeconds);
             case "stt" -> InferenceBenchmark.stt(spec.commandLine().getOut(), requireModel(), device, segments, segmentSeconds, batch, maxNewTokens);
             case "tts" -> InferenceBenchmark.tts(spec.commandLine().getOut(), requireModel(), device, segments);
-            default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; available: vad, remote, stt, tts");
+            case "video" -> {
+                String[] wh = frameSize.toLowerCase().split("x");
+                if (wh.length != 2) throw new IllegalArgumentException("--frame-size: WIDTHxHEIGHT, got \"" + frameSize + "\"");
+                VideoBenchmark.run(spec.commandLine().getOut(), sessions, liveSeconds, fps, Integer.parseInt(wh[0].strip()), Integer.parseInt(wh[1].strip()));
+            }
+            default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; available: vad, remote, stt, tts, video");
         }
         return 0;
     }

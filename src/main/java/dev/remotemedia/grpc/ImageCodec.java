@@ -11,6 +11,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -78,10 +79,9 @@ public final class ImageCodec {
     }
 
     private static ImageFrame fromJpeg(byte[] data, int id, int w, int h, long tMs) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-            var readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new IllegalArgumentException("image.data: not a JPEG");
-            ImageReader reader = readers.next();
+        // a memory stream: ImageIO.createImageInputStream would cache through a temporary file
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+            ImageReader reader = ImageIO.getImageReadersByFormatName("jpeg").next();
             try {
                 reader.setInput(in);
                 // read the declared size before decoding: a small file must not decode into a huge raster
@@ -90,12 +90,19 @@ public final class ImageCodec {
                 }
                 BufferedImage img = reader.read(0);
                 byte[] rgb = new byte[w * h * 3];
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        int p = img.getRGB(x, y), o = (y * w + x) * 3;
-                        rgb[o] = (byte) (p >> 16);
-                        rgb[o + 1] = (byte) (p >> 8);
-                        rgb[o + 2] = (byte) p;
+                if (img.getType() == BufferedImage.TYPE_3BYTE_BGR) { // what baseline colour JPEGs decode to: swap in place, no per-pixel calls
+                    byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+                    for (int i = 0; i < rgb.length; i += 3) {
+                        rgb[i] = bgr[i + 2];
+                        rgb[i + 1] = bgr[i + 1];
+                        rgb[i + 2] = bgr[i];
+                    }
+                } else {
+                    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+                    for (int i = 0; i < argb.length; i++) {
+                        rgb[i * 3] = (byte) (argb[i] >> 16);
+                        rgb[i * 3 + 1] = (byte) (argb[i] >> 8);
+                        rgb[i * 3 + 2] = (byte) argb[i];
                     }
                 }
                 return new ImageFrame(id, w, h, rgb, tMs);

@@ -45,7 +45,7 @@ public final class KokoroModel implements AutoCloseable {
     }
     private static final int STYLE = 256;
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OnnxSessions.environment();
     private final Path dir;
     private final OrtSession session;
     private final String device;

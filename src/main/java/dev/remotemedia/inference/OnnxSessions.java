@@ -24,14 +24,50 @@ public final class OnnxSessions {
     /** A session and the device it really runs on. */
     public record Opened(OrtSession session, String device) {}
 
+    private static volatile OrtEnvironment environment;
+
     private OnnxSessions() {}
+
+    /**
+     * The process's ONNX Runtime environment, created on a thread with a 16 MB stack: loading
+     * the native library and creating the environment overflowed a default 1 MB Java stack on some
+     * class paths (a silent SIGSEGV, no hs_err file; `bench video` from the Maven class path). Every
+     * model goes through here first, so whichever thread loads a model first is safe.
+     */
+    public static OrtEnvironment environment() {
+        OrtEnvironment env = environment;
+        if (env != null) return env;
+        synchronized (OnnxSessions.class) {
+            if (environment == null) {
+                OrtEnvironment[] created = new OrtEnvironment[1];
+                RuntimeException[] failed = new RuntimeException[1];
+                Thread init = new Thread(null, () -> {
+                    try {
+                        created[0] = OrtEnvironment.getEnvironment();
+                    } catch (RuntimeException | LinkageError e) {
+                        failed[0] = new IllegalStateException("ONNX Runtime cannot start: " + e, e);
+                    }
+                }, "onnxruntime-init", 16L << 20);
+                init.start();
+                try {
+                    init.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while ONNX Runtime started", e);
+                }
+                if (failed[0] != null) throw failed[0];
+                environment = created[0];
+            }
+            return environment;
+        }
+    }
 
     public static Opened open(Path model, String device, int intraOpThreads) {
         String wanted = device == null || device.isBlank() ? "auto" : device;
         if (!wanted.equals("auto") && !wanted.equals("cuda") && !wanted.equals("cpu")) {
             throw new PipelineException(ErrorKind.ModelUnavailable, null, "device must be auto, cuda or cpu, got \"" + device + "\"");
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(intraOpThreads);

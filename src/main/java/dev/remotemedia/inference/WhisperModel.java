@@ -42,7 +42,7 @@ public final class WhisperModel implements AutoCloseable {
         public int tokens() { return tokenIds.size(); }
     }
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OnnxSessions.environment();
     private final Path dir;
     private final WhisperConfig config;
     private final LogMel mel;

@@ -20,7 +20,7 @@ import java.util.Map;
 
 /** One user model in ONNX Runtime: its real tensors, checked against a manifest's spec, and runs. Shared per process. */
 final class OnnxModel implements AutoCloseable {
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OnnxSessions.environment();
     private final OrtSession session;
     private final Path file;
     private final String device;

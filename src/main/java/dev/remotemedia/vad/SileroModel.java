@@ -1,6 +1,7 @@
 package dev.remotemedia.vad;
 
 import ai.onnxruntime.OrtEnvironment;
+import dev.remotemedia.inference.OnnxSessions;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.remotemedia.pipeline.ErrorKind;
@@ -30,7 +31,7 @@ public final class SileroModel implements AutoCloseable {
     private final java.util.List<String> outputNames; // probability, then the new state (as the exports name them)
 
     private SileroModel(byte[] bytes, String source) throws OrtException {
-        this.env = OrtEnvironment.getEnvironment();
+        this.env = OnnxSessions.environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);

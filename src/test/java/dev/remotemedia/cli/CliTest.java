@@ -39,6 +39,21 @@ class CliTest {
         assertTrue(out.contains("raw grpc-java ping-pong") && out.contains("RemotePipelineNode") && out.contains("node / raw"), out);
     }
 
+    /** Not a timing test either: camera frames go through the model in-process and through a worker, and every frame is answered. */
+    @Test
+    void benchVideoRunsTheBaselineAndTheRemoteHop() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "dev.remotemedia.Main",
+                "bench", "video", "--sessions", "3", "--live-seconds", "1").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "bench video finished");
+        assertEquals(0, p.exitValue(), out);
+        for (String side : List.of("model in this process", "remote worker, JPEG", "remote worker, raw RGB")) {
+            assertTrue(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(side) + " +[1-9]\\d* frames/s").matcher(out).find(), side + ": " + out);
+        }
+        assertTrue(java.util.regex.Pattern.compile("3 sessions: +[1-9]\\d* frames +p50").matcher(out).find(), out);
+    }
+
     @Test
     void validateExitsZeroForAValidManifest() throws Exception {
         Path f = Files.writeString(dir.resolve("ok.json"), "{\"version\":\"v1\",\"nodes\":[{\"id\":\"s\",\"node_type\":\"AudioStats\"}]}");
