@@ -46,7 +46,11 @@ record OnnxModelSpec(List<Input> inputs, List<Output> outputs) {
         return null;
     }
 
-    static OnnxModelSpec parse(JsonNode inputs, JsonNode outputs, String where, List<String> errors) {
+    /**
+     * @param readFiles read labels files now (when the node is created); a validator without the
+     *                  files at hand (they sit beside the model on the worker) checks only the rest
+     */
+    static OnnxModelSpec parse(JsonNode inputs, JsonNode outputs, String where, List<String> errors, boolean readFiles) {
         List<Input> in = new ArrayList<>();
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
             errors.add(where + ".inputs: a list of {name, from: " + String.join("|", FROM) + ", …} is required");
@@ -60,7 +64,7 @@ record OnnxModelSpec(List<Input> inputs, List<Output> outputs) {
         if (outputs == null || !outputs.isArray() || outputs.isEmpty()) {
             errors.add(where + ".outputs: a list of {name, as: " + String.join("|", AS) + ", …} is required");
         } else {
-            for (int i = 0; i < outputs.size(); i++) out.add(output(outputs.get(i), where + ".outputs[" + i + "]", errors));
+            for (int i = 0; i < outputs.size(); i++) out.add(output(outputs.get(i), where + ".outputs[" + i + "]", errors, readFiles));
         }
         return new OnnxModelSpec(List.copyOf(in), List.copyOf(out));
     }
@@ -116,7 +120,7 @@ record OnnxModelSpec(List<Input> inputs, List<Output> outputs) {
         return new Picture(width, height, layout.equals("NHWC"), order.equals("BGR"), scale, mean, std);
     }
 
-    private static Output output(JsonNode n, String at, List<String> errors) {
+    private static Output output(JsonNode n, String at, List<String> errors, boolean readFiles) {
         String name = n.path("name").asText("");
         String as = n.path("as").asText("raw");
         if (name.isEmpty()) errors.add(at + ".name: the model output's name is required");
@@ -130,10 +134,12 @@ record OnnxModelSpec(List<Input> inputs, List<Output> outputs) {
         String labelsFile = n.path("labels_file").asText("");
         if (!labelsFile.isEmpty()) { // one label per line, as classifier exports ship them
             if (!labels.isEmpty()) errors.add(at + ".labels_file: give labels or labels_file, not both");
-            try {
-                java.nio.file.Files.readAllLines(java.nio.file.Path.of(labelsFile)).stream().map(String::strip).filter(l -> !l.isEmpty()).forEach(labels::add);
-            } catch (java.io.IOException | RuntimeException e) {
-                errors.add(at + ".labels_file: cannot read " + labelsFile + " (" + e.getMessage() + ")");
+            else if (readFiles) {
+                try {
+                    java.nio.file.Files.readAllLines(java.nio.file.Path.of(labelsFile)).stream().map(String::strip).filter(l -> !l.isEmpty()).forEach(labels::add);
+                } catch (java.io.IOException | RuntimeException e) {
+                    errors.add(at + ".labels_file: cannot read " + labelsFile + " (" + e.getMessage() + ")");
+                }
             }
         }
         int maxValues = n.path("max_values").asInt(64);

@@ -63,7 +63,7 @@ public final class OnnxModelType implements NodeType {
 
     @Override
     public void check(Params p, String where, List<String> errors) {
-        OnnxModelSpec spec = OnnxModelSpec.parse(p.json("inputs"), p.json("outputs"), where, errors);
+        OnnxModelSpec spec = OnnxModelSpec.parse(p.json("inputs"), p.json("outputs"), where, errors, false);
         if (spec.fedBy() != null && p.string("apply_to").equals("audio")) {
             errors.add(where + ".apply_to: audio, but the inputs are fed from " + spec.fedBy().name().toLowerCase() + " frames");
         }
@@ -73,7 +73,7 @@ public final class OnnxModelType implements NodeType {
     public Node create(NodeContext context, Params p) {
         List<String> errors = new ArrayList<>();
         String where = "nodes." + context.nodeId();
-        OnnxModelSpec spec = OnnxModelSpec.parse(p.json("inputs"), p.json("outputs"), where, errors);
+        OnnxModelSpec spec = OnnxModelSpec.parse(p.json("inputs"), p.json("outputs"), where, errors, true);
         if (!errors.isEmpty()) throw new PipelineException(ErrorKind.ManifestInvalid, context.nodeId(), String.join("; ", errors));
         ModelStore store = ModelStore.of(context.shared());
         String device = p.string("device").isEmpty() ? store.defaultDevice() : p.string("device");
