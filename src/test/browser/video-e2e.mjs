@@ -34,9 +34,13 @@ try {
   const inferences = await page.evaluate(() => window.remotemedia.inferences());
   const errors = await page.evaluate(() => window.remotemedia.frameErrors());
   const vision = await page.textContent('#vision');
+  const overlayDrawn = await page.evaluate(() => { // the latest labels are painted over the preview
+    const c = document.getElementById('overlay');
+    return c.width > 0 && c.getContext('2d').getImageData(6, 6, 40, 18).data.some((v, i) => i % 4 === 3 && v > 0);
+  });
   const previewShown = await page.evaluate(() => !document.getElementById('cameraBox').hidden
     && document.getElementById('preview').videoWidth > 0);
-  writeFileSync(join(outDir, 'video-result.json'), JSON.stringify({ beforeKill, afterKillMs: Date.now() - killedAt, inferences, errors, vision, previewShown }, null, 2));
+  writeFileSync(join(outDir, 'video-result.json'), JSON.stringify({ beforeKill, afterKillMs: Date.now() - killedAt, inferences, errors, vision, previewShown, overlayDrawn }, null, 2));
   writeFileSync(join(outDir, 'metrics.txt'), await (await fetch(new URL('q/metrics', url))).text());
   await page.screenshot({ path: join(outDir, 'video-page.png'), fullPage: true });
   console.log(`ok: ${inferences.length} frame results, ${errors.length} errors`);

@@ -117,14 +117,22 @@ function summarize(outputs) {
   return { labels, boxes };
 }
 
-// Detections drawn over the preview: boxes come normalised to 0..1 of the picture
-function drawBoxes(boxes) {
+// Results drawn over the preview: the top labels in a corner, boxes (normalised to 0..1 of the picture)
+function drawOverlay(labels, boxes) {
   const canvas = $('overlay'), video = $('preview');
   canvas.width = video.clientWidth;
   canvas.height = video.clientHeight;
   const g = canvas.getContext('2d');
   g.clearRect(0, 0, canvas.width, canvas.height);
   g.lineWidth = 2;
+  g.font = '14px system-ui';
+  labels.slice(0, 3).forEach((l, i) => {
+    const text = `${l.label} ${Number(l.score).toFixed(2)}`;
+    g.fillStyle = 'rgba(0,0,0,.6)';
+    g.fillRect(6, 6 + i * 20, g.measureText(text).width + 10, 18);
+    g.fillStyle = '#fff';
+    g.fillText(text, 11, 20 + i * 20);
+  });
   g.font = '12px system-ui';
   for (const b of boxes) {
     const [x0, y0, x1, y1] = b.box.map((v, i) => v * (i % 2 ? canvas.height : canvas.width));
@@ -140,7 +148,7 @@ function showInference(e) {
     endpoint: e.endpoint || 'local', latencyMs: frameLatency.get(e.frame) };
   inferences.push(entry);
   if (inferences.length > 500) inferences.shift();
-  drawBoxes(boxes);
+  drawOverlay(labels, boxes);
   $('vision').classList.remove('muted');
   const text = labels.map((l) => `${l.label} ${Number(l.score).toFixed(2)}`).join(', ');
   $('vision').textContent = `frame ${e.frame}: ${text || '(no classes)'}${boxes.length ? ` · ${boxes.length} box(es)` : ''}`

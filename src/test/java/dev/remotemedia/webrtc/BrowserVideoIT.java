@@ -62,6 +62,7 @@ class BrowserVideoIT {
 
         JsonNode result = Events.JSON.readTree(out.resolve("video-result.json").toFile());
         assertTrue(result.get("previewShown").asBoolean(), "the page shows the camera preview");
+        assertTrue(result.get("overlayDrawn").asBoolean(), "and the latest labels over it");
         assertEquals(0, result.get("errors").size(), "no frame failed, the kill included: " + result.get("errors"));
         List<JsonNode> frames = new ArrayList<>();
         result.get("inferences").forEach(frames::add);
