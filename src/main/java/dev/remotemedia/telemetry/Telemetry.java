@@ -132,6 +132,12 @@ public final class Telemetry {
                 .description("Camera frames received, sampled into the pipeline, or dropped while it was busy").register(registry());
     }
 
+    /** remotemedia_native_heap_trims_seconds{released}: glibc malloc_trim after closed WebRTC sessions, and how long it held the heap */
+    public static void nativeHeapTrim(boolean released, Duration took) {
+        Timer.builder("remotemedia.native.heap.trims").tag("released", Boolean.toString(released))
+                .description("glibc malloc_trim calls after closed WebRTC sessions").register(registry()).record(took);
+    }
+
     /** remotemedia_webrtc_native_releases_total{object,outcome}: owning references released after close (webrtc-java 0.14.0 leak fix) */
     public static void webrtcNativeRelease(String object, String outcome) {
         Counter.builder("remotemedia.webrtc.native.releases").tag("object", object).tag("outcome", outcome)

@@ -39,6 +39,7 @@ public class WebRtcSessions {
     private final PeerFactory factory = new PeerFactory();
     private final Map<String, WebRtcSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong closed = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.List<java.util.concurrent.Future<?>> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean timersStarted;
@@ -104,6 +105,7 @@ public class WebRtcSessions {
                 if (sessions.remove(id) != null) {
                     admitted.decrementAndGet();
                     leftFrom(clientAddress);
+                    trimNativeHeapNowAndThen();
                 }
             });
             sessions.put(id, s);
@@ -114,6 +116,12 @@ public class WebRtcSessions {
             leftFrom(clientAddress);
             throw e;
         }
+    }
+
+    /** Every {@code malloc-trim-every-sessions} closed sessions, the native heap's free pages go back to the OS (off the caller's thread). */
+    private void trimNativeHeapNowAndThen() {
+        long every = config.mallocTrimEverySessions();
+        if (every > 0 && closed.incrementAndGet() % every == 0) engine.threads().blocking().execute(NativeHeap::trim);
     }
 
     /** Counts one more session from {@code address}, atomically; false (nothing counted) at max-sessions-per-address. */
