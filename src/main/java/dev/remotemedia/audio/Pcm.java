@@ -23,6 +23,13 @@ public final class Pcm {
         }
     }
 
+    /** Decodes little-endian PCM16 read in place (a protobuf field's buffer), without copying the bytes first. */
+    public static float[] fromPcm16(java.nio.ShortBuffer pcm) {
+        float[] out = new float[pcm.remaining()];
+        for (int i = 0; i < out.length; i++) out[i] = pcm.get(i) / 32768f;
+        return out;
+    }
+
     public static byte[] toPcm16(float[] samples) {
         byte[] out = new byte[samples.length * 2];
         for (int i = 0; i < samples.length; i++) {

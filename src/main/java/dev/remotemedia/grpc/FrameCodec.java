@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Value;
 import dev.remotemedia.audio.Pcm;
 import dev.remotemedia.grpc.v1.AudioData;
@@ -70,23 +71,25 @@ public final class FrameCodec {
     }
 
     public static AudioData audio(AudioFrame a) {
-        return AudioData.newBuilder().setPcm(ByteString.copyFrom(Pcm.toPcm16(a.samples())))
+        // the array is ours and never written again: wrap it instead of copying 2 bytes per sample once more
+        return AudioData.newBuilder().setPcm(UnsafeByteOperations.unsafeWrap(Pcm.toPcm16(a.samples())))
                 .setFormat(SampleFormat.PCM_S16LE).setSampleRate(a.sampleRate()).setChannels(a.channels()).build();
     }
 
     public static AudioFrame audio(AudioData d, long tMs) {
         if (d.getSampleRate() == 0) throw new IllegalArgumentException("audio.sample_rate: must be positive");
         int channels = d.getChannels() == 0 ? 1 : d.getChannels();
-        byte[] bytes = d.getPcm().toByteArray();
+        ByteBuffer bytes = d.getPcm().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN); // read in place, no copy
+        int n = bytes.remaining();
         float[] samples = switch (d.getFormat()) {
             case PCM_S16LE, SAMPLE_FORMAT_UNSPECIFIED -> {
-                if (bytes.length % 2 != 0) throw new IllegalArgumentException("audio.pcm: odd byte count for PCM16");
-                yield Pcm.fromPcm16(bytes);
+                if (n % 2 != 0) throw new IllegalArgumentException("audio.pcm: odd byte count for PCM16");
+                yield Pcm.fromPcm16(bytes.asShortBuffer());
             }
             case PCM_F32LE -> {
-                if (bytes.length % 4 != 0) throw new IllegalArgumentException("audio.pcm: byte count not a multiple of 4 for float32");
-                float[] out = new float[bytes.length / 4];
-                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+                if (n % 4 != 0) throw new IllegalArgumentException("audio.pcm: byte count not a multiple of 4 for float32");
+                float[] out = new float[n / 4];
+                bytes.asFloatBuffer().get(out);
                 yield out;
             }
             case UNRECOGNIZED -> throw new IllegalArgumentException("audio.format: unknown sample format");

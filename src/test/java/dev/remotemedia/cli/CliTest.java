@@ -36,7 +36,7 @@ class CliTest {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "bench remote finished");
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("raw grpc-java ping-pong") && out.contains("RemotePipelineNode") && out.contains("node / raw"), out);
+        assertTrue(out.contains("raw grpc-java, same work") && out.contains("RemotePipelineNode") && out.contains("node / raw (same work)"), out);
     }
 
     /** Not a timing test either: camera frames go through the model in-process and through a worker, and every frame is answered. */

@@ -51,7 +51,8 @@ public final class AudioStatsType implements NodeType {
         };
     }
 
-    static EventFrame stats(String nodeId, Frame frame) {
+    /** The `result` event for one frame (public: `bench remote`'s raw baseline does the same work without the framework). */
+    public static EventFrame stats(String nodeId, Frame frame) {
         AudioFrame audio = frame instanceof SpeechSegment s ? s.audio() : (AudioFrame) frame;
         AudioLevels l = AudioLevels.of(audio.samples(), audio.sampleRate(), audio.channels());
         var f = Events.fields().put("node", nodeId).put("kind", "audio_stats");
