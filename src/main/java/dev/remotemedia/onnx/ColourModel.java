@@ -18,6 +18,15 @@ public final class ColourModel {
 
     private ColourModel() {}
 
+    /** A one-node pipeline running the model on each image (scaled to 64×48), its top colour as an `inference` event. */
+    public static String manifest(Path model) {
+        return "{\"version\":\"v1\",\"nodes\":[{\"id\":\"colour\",\"node_type\":\"OnnxModel\",\"params\":{\"model\":\""
+                + model.toAbsolutePath().toString().replace("\\", "\\\\") + "\","
+                + "\"inputs\":[{\"name\":\"image\",\"from\":\"image\",\"width\":64,\"height\":48}],"
+                + "\"outputs\":[{\"name\":\"colour\",\"as\":\"classes\",\"labels\":" + LABELS.stream().map(l -> "\"" + l + "\"").toList()
+                + ",\"top_k\":1}],\"pass_through\":false}}]}";
+    }
+
     /** Writes the model: input "image" float [1, 3, h, w] in 0..1, outputs "rgb" [1, 3] and "colour" [1, 6]. */
     public static Path write(Path file) throws IOException {
         OnnxGraph g = new OnnxGraph("mean-colour");

@@ -52,7 +52,7 @@ public final class VideoBenchmark {
             Server server = Grpc.newServerBuilderForPort(ProcessStats.freePort(), InsecureServerCredentials.create())
                     .addService(PlainGrpcBinding.bind(handler)).build().start();
             try {
-                String inProcess = modelManifest(model), jpeg = remote(server.getPort(), model, "jpeg"), rgb = remote(server.getPort(), model, "rgb");
+                String inProcess = ColourModel.manifest(model), jpeg = remote(server.getPort(), model, "jpeg"), rgb = remote(server.getPort(), model, "rgb");
                 int k = Math.max(1, ProcessStats.cores());
                 PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
                 for (String m : List.of(inProcess, jpeg, rgb)) throughput(quiet, "warm-up", localEngine, m, frame, k, Math.min(3, seconds)); // JIT first: JPEG is 10× slower cold
@@ -68,16 +68,9 @@ public final class VideoBenchmark {
         }
     }
 
-    private static String modelManifest(Path model) {
-        return "{\"version\":\"v1\",\"nodes\":[{\"id\":\"colour\",\"node_type\":\"OnnxModel\",\"params\":{\"model\":\"" + model + "\","
-                + "\"inputs\":[{\"name\":\"image\",\"from\":\"image\",\"width\":64,\"height\":48}],"
-                + "\"outputs\":[{\"name\":\"colour\",\"as\":\"classes\",\"labels\":" + ColourModel.LABELS.stream().map(l -> "\"" + l + "\"").toList() + ",\"top_k\":1}],"
-                + "\"pass_through\":false}}]}";
-    }
-
     private static String remote(int port, Path model, String format) {
         return "{\"version\":\"v1\",\"nodes\":[{\"id\":\"remote\",\"node_type\":\"RemotePipelineNode\",\"params\":{\"endpoint\":\"127.0.0.1:" + port + "\","
-                + "\"image_format\":\"" + format + "\",\"health_check\":{\"interval_ms\":0},\"manifest\":" + modelManifest(model) + "}}]}";
+                + "\"image_format\":\"" + format + "\",\"health_check\":{\"interval_ms\":0},\"manifest\":" + ColourModel.manifest(model) + "}}]}";
     }
 
     /** One session: frames in, and a callback per frame answered (its inference event). */

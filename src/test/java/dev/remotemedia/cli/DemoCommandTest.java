@@ -31,7 +31,7 @@ class DemoCommandTest {
         assertTrue(s2s.err().contains("bin/remotemedia models pull whisper-tiny.en kokoro-v1.0"), s2s.err());
         var unknown = cli("demo", "karaoke");
         assertEquals(1, unknown.code());
-        assertTrue(unknown.err().contains("choose vad, stt or s2s"), unknown.err());
+        assertTrue(unknown.err().contains("choose vad, stt, s2s or camera"), unknown.err());
     }
 
     @Test
@@ -51,5 +51,18 @@ class DemoCommandTest {
         for (String pipeline : new String[] {"stats-segments", "whisper-stt", "whisper-stt-kokoro-tts"}) {
             assertTrue(Files.isRegularFile(Path.of("manifests", pipeline + ".json")), "the demo's pipeline exists: " + pipeline);
         }
+    }
+
+    @Test
+    void theCameraDemoGeneratesItsModelAndAManifestThatValidates() throws Exception {
+        System.setProperty("remotemedia.models.cache-dir", tmp.resolve("cache").toString());
+        var camera = cli("demo", "camera", "--dry-run", "--port", "9190");
+        assertEquals(0, camera.code(), camera.err());
+        Path manifest = tmp.resolve("cache").resolve("generated").resolve("camera-demo.json");
+        assertTrue(camera.out().contains("would set remotemedia.webrtc.manifest=" + manifest), camera.out());
+        assertTrue(Files.size(tmp.resolve("cache").resolve("generated").resolve("mean-colour.onnx")) > 100, "the model is generated, not downloaded");
+        assertTrue(Files.readString(manifest).contains("localhost:9191"), "the remote is this same process");
+        var deep = cli("validate", "--deep", manifest.toString());
+        assertEquals(0, deep.code(), "the demo's pipeline builds, model included: " + deep.err());
     }
 }
