@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
  * sampled frame replaces the one waiting (counted dropped). The native frame is released on every path.
  */
 public final class VideoInput implements VideoTrackSink {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(VideoInput.class);
     private final VideoSampleType.Settings settings;
     private final Consumer<ImageFrame> push;
     private final LongSupplier sessionMs;
@@ -56,6 +57,9 @@ public final class VideoInput implements VideoTrackSink {
                     b.getWidth(), b.getHeight(), size[0], size[1]);
             sampled.increment();
             offer(rgb, size[0], size[1]);
+        } catch (RuntimeException e) { // a frame we cannot read is dropped; an exception must not reach libwebrtc's thread
+            dropped.increment();
+            LOG.debugf("camera frame dropped: %s", e.toString());
         } finally {
             frame.release(); // the sink's frame is a copy libwebrtc-java retained for us
         }

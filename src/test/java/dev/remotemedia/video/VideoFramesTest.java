@@ -141,5 +141,15 @@ class VideoFramesTest {
         input.done(5);
         assertEquals(2, pushed.size(), "nothing was waiting");
         for (SolidI420 b : buffers) assertEquals(1, b.releases, "each native frame released once");
+
+        // a frame whose planes do not hold what its size says: dropped and released, nothing thrown into libwebrtc's thread
+        SolidI420 broken = new SolidI420(64, 48, 0, 0, 0) {
+            @Override public int getStrideY() { return 4096; }
+        };
+        double droppedBefore = Telemetry.videoFrames("dropped").count();
+        input.onVideoFrame(new VideoFrame(broken, 0));
+        assertEquals(1, broken.releases, "released");
+        assertEquals(1, Telemetry.videoFrames("dropped").count() - droppedBefore, "counted dropped");
+        assertEquals(2, pushed.size(), "nothing went into the pipeline");
     }
 }
