@@ -539,8 +539,10 @@ final class WebRtcSession {
                 mic = audio;
                 audio.addSink(sink);
             } else if (track instanceof VideoTrack v) {
-                if (video == null) {
+                if (video == null) { // say so to the client too: a camera that shows nothing is a riddle otherwise
                     LogContext.run(id, 0, () -> LOG.infof("session %s: video track not used (the pipeline has no VideoSample node)", id));
+                    send(Events.toLine(Events.error(ErrorKind.InvalidInput, null,
+                            "this pipeline takes no video (it has no VideoSample node): the camera is not used", sessionMs(), 0)));
                     return;
                 }
                 camera = v;

@@ -63,7 +63,11 @@ public final class WhipClient implements AutoCloseable {
     private String loopback;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private final PeerConnectionFactory factory;
+    private dev.onvoid.webrtc.media.video.CustomVideoSource camera;
+
     public WhipClient(PeerConnectionFactory factory, boolean disableAdapterEnumeration) {
+        this.factory = factory;
         RTCConfiguration config = new RTCConfiguration();
         PortAllocatorConfig ports = new PortAllocatorConfig();
         ports.setDisableAdapterEnumeration(disableAdapterEnumeration);
@@ -109,6 +113,16 @@ public final class WhipClient implements AutoCloseable {
     }
 
     public void onEvent(Consumer<String> l) { listener = l; }
+
+    /** Adds a camera track (before {@link #connect}); frames go out through {@link #pushVideo}. */
+    public void addCamera() {
+        camera = new dev.onvoid.webrtc.media.video.CustomVideoSource();
+        pc.addTrack(factory.createVideoTrack("camera", camera), List.of("client"));
+    }
+
+    public void pushVideo(dev.onvoid.webrtc.media.video.VideoFrame frame) {
+        camera.pushFrame(frame);
+    }
 
     /** Offers to {@code whipUrl}; returns the HTTP status (201 when the session is up). */
     public int connect(String whipUrl, String token, String loopbackAddress, Duration timeout) throws Exception {
@@ -247,6 +261,7 @@ public final class WhipClient implements AutoCloseable {
             events.dispose();
             pc.close();
             source.dispose();
+            if (camera != null) camera.dispose();
         } catch (RuntimeException ignored) {
             // native cleanup best effort
         }

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class VideoFramesTest {
 
     /** A solid-colour I420 frame in plain Java buffers, counting its releases. */
-    static final class SolidI420 implements I420Buffer {
+    static class SolidI420 implements I420Buffer {
         final int width, height;
         final ByteBuffer y, u, v;
         int releases;

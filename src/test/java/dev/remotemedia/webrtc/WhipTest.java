@@ -84,6 +84,22 @@ class WhipTest {
     }
 
     @Test
+    void aCameraOfferedToAPipelineWithoutVideoIsAcceptedAndTheClientToldWhy() throws Exception {
+        try (WhipClient client = new WhipClient(factory, false)) {
+            client.addCamera();
+            assertTrue(client.offerSdp().contains("m=video"), "the offer carries video");
+            assertEquals(201, client.connect(whip + "?pipeline=dev-local", null, "127.0.0.1", Duration.ofSeconds(10)), "audio + video is a valid WHIP offer");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (events(client, "error").isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(50);
+            List<EventFrame> errors = events(client, "error");
+            assertEquals(1, errors.size(), client.events().toString());
+            assertEquals("InvalidInput", errors.get(0).fields().path("kind").asText());
+            assertTrue(errors.get(0).fields().path("message").asText().contains("takes no video (it has no VideoSample node)"), errors.toString());
+            assertEquals(200, client.delete());
+        }
+    }
+
+    @Test
     void malformedSdpIs400WithTheReason() {
         given().contentType("application/sdp").body("hello").post("/whip").then().statusCode(400)
                 .body(containsString("must start with \"v=0\""));
