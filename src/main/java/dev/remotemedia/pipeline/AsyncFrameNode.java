@@ -31,8 +31,9 @@ public abstract class AsyncFrameNode implements Node {
 
     @Override
     public Multi<Frame> process(Multi<Frame> input) {
+        java.util.Set<FrameKind> handled = consumes(); // once: it is asked for every frame of the session
         return input.onItem().transformToMultiAndConcatenate(frame -> {
-            if (!consumes().contains(frame.kind())) return Multi.createFrom().item(frame);
+            if (!handled.contains(frame.kind())) return Multi.createFrom().item(frame);
             return Multi.createFrom().<Frame>emitter(em -> run(frame, em)).emitOn(context.worker());
         });
     }
@@ -53,8 +54,7 @@ public abstract class AsyncFrameNode implements Node {
     }
 
     private EventFrame error(Frame frame, Throwable e) {
-        int segment = frame instanceof SpeechSegment s ? s.id() : frame instanceof TextFrame t ? t.segment() : 0;
-        if (e instanceof PipelineException p) return Events.error(p, frame.tMs(), segment);
-        return Events.error(ErrorKind.NodeFailed, context.nodeId(), "node " + context.nodeId() + " failed on a frame: " + e, frame.tMs(), segment);
+        if (e instanceof PipelineException p) return Events.error(p, frame);
+        return Events.error(ErrorKind.NodeFailed, context.nodeId(), "node " + context.nodeId() + " failed on a frame: " + e, frame.tMs(), Events.unit(frame));
     }
 }

@@ -21,15 +21,38 @@ public final class Events {
     public static EventFrame of(String type, long tMs) { return new EventFrame(type, tMs, F.objectNode()); }
 
     public static EventFrame error(ErrorKind kind, String nodeId, String message, long tMs, int segment) {
+        return error(kind, nodeId, message, tMs, segment > 0 ? F.objectNode().put("segment", segment) : F.objectNode());
+    }
+
+    /** @param about the unit the error is about, as {@link #unit} names it (empty: none) */
+    public static EventFrame error(ErrorKind kind, String nodeId, String message, long tMs, ObjectNode about) {
         Telemetry.error(kind.name());
         ObjectNode f = F.objectNode().put("kind", kind.name()).put("message", message);
         if (nodeId != null) f.put("node", nodeId);
-        if (segment > 0) f.put("segment", segment);
+        f.setAll(about);
         return new EventFrame("error", tMs, f);
+    }
+
+    /** The error of a node on {@code frame}, naming the frame's unit. */
+    public static EventFrame error(PipelineException e, Frame frame) {
+        return error(e.kind(), e.nodeId(), e.getMessage(), frame.tMs(), unit(frame));
     }
 
     public static EventFrame error(PipelineException e, long tMs, int segment) {
         return error(e.kind(), e.nodeId(), e.getMessage(), tMs, segment);
+    }
+
+    /**
+     * Which unit an event is about, as the client knows it: a speech segment's (or a text's)
+     * {@code segment}, a camera frame's {@code frame} — what the page files results under and what
+     * the video sink waits for. Empty for other frames.
+     */
+    public static ObjectNode unit(Frame f) {
+        ObjectNode o = F.objectNode();
+        if (f instanceof SpeechSegment s) o.put("segment", s.id());
+        else if (f instanceof TextFrame t && t.segment() > 0) o.put("segment", t.segment());
+        else if (f instanceof ImageFrame i) o.put("frame", i.id());
+        return o;
     }
 
     public static EventFrame segment(SpeechSegment s) {

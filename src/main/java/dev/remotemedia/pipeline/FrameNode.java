@@ -29,19 +29,20 @@ public abstract class FrameNode implements Node {
 
     @Override
     public Multi<Frame> process(Multi<Frame> input) {
+        Set<FrameKind> handled = consumes(); // once: it is asked for every frame of the session
         Multi<Frame> body = input.onItem().transformToIterable(frame -> {
             List<Frame> out = new ArrayList<>(2);
-            if (!consumes().contains(frame.kind())) {
+            if (!handled.contains(frame.kind())) {
                 out.add(frame);
                 return out;
             }
             try {
                 onFrame(frame, out::add);
             } catch (PipelineException e) {
-                out.add(Events.error(e, frame.tMs(), segmentOf(frame)));
+                out.add(Events.error(e, frame));
             } catch (RuntimeException e) {
                 out.add(Events.error(ErrorKind.NodeFailed, context.nodeId(),
-                        "node " + context.nodeId() + " failed on a frame: " + e, frame.tMs(), segmentOf(frame)));
+                        "node " + context.nodeId() + " failed on a frame: " + e, frame.tMs(), Events.unit(frame)));
             }
             return out;
         });
@@ -56,9 +57,5 @@ public abstract class FrameNode implements Node {
             return Multi.createFrom().iterable(out);
         });
         return Multi.createBy().concatenating().streams(body, tail);
-    }
-
-    private static int segmentOf(Frame f) {
-        return f instanceof SpeechSegment s ? s.id() : f instanceof TextFrame t ? t.segment() : 0;
     }
 }

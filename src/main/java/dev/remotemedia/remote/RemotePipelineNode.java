@@ -1,5 +1,6 @@
 package dev.remotemedia.remote;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
@@ -61,11 +62,13 @@ final class RemotePipelineNode implements Node {
         else if (frame instanceof TextFrame t) segment = t.segment() > 0 ? t.segment() : ++textSegments;
         else if (frame instanceof ImageFrame i) segment = IMAGE_UNITS + i.id();
         else return CompletableFuture.completedFuture(List.of(frame));
+        // the unit as the client knows it: its segment (text without one: the number given here), or its camera frame
+        ObjectNode about = frame instanceof ImageFrame i ? Events.fields().put("frame", i.id()) : Events.fields().put("segment", segment);
         long arrived = System.nanoTime();
         long speechEndMs = frame.tMs();
         Span span = Telemetry.tracer().spanBuilder("remotemedia.segment").setNoParent()
                 .setAttribute("remotemedia.segment", segment).setAttribute("remotemedia.node", context.nodeId()).startSpan();
-        return dispatcher.dispatch(frame, segment, Context.root().with(span)).thenApply(d -> {
+        return dispatcher.dispatch(frame, segment, about, Context.root().with(span)).thenApply(d -> {
             if (d.outcome() == null) span.setStatus(StatusCode.ERROR, String.valueOf(d.failure().getMessage()));
             else span.setAttribute("remotemedia.endpoint", d.outcome().endpoint());
             span.end();
@@ -73,7 +76,9 @@ final class RemotePipelineNode implements Node {
             Telemetry.utteranceLatency(d.outcome() != null ? "ok" : "failed", java.time.Duration.ofNanos(System.nanoTime() - arrived));
             if (d.outcome() != null) {
                 for (Frame f : d.outcome().results()) out.add(tagged(f, d.outcome().endpoint()));
-                out.add(new EventFrame("latency", speechEndMs, unit(frame, segment)
+                ObjectNode latency = about.deepCopy();
+                if (frame instanceof ImageFrame) latency.put("kind", "video");
+                out.add(new EventFrame("latency", speechEndMs, latency
                         .put("node", context.nodeId()).put("endpoint", d.outcome().endpoint())
                         .put("server", d.outcome().serverId()).put("attempts", d.attempts())
                         .put("round_trip_ms", d.outcome().roundTripMs()).put("processing_ms", d.outcome().processingMs())
@@ -85,23 +90,10 @@ final class RemotePipelineNode implements Node {
                         .put("total_ms", ms(System.nanoTime() - arrived))));
                 return out;
             }
-            EventFrame error = SegmentDispatcher.finalError(d.failure(), segment, speechEndMs, context.nodeId(), d.attempts());
-            out.add(frame instanceof ImageFrame i ? withFrame(error, i.id()) : error);
+            out.add(SegmentDispatcher.finalError(d.failure(), about, speechEndMs, context.nodeId(), d.attempts()));
             out.forEach(early); // failover notes and the error, now
             return List.of();
         });
-    }
-
-    /** The unit's id for the client: a speech segment's number, or a camera frame's (its results name it the same way). */
-    private static com.fasterxml.jackson.databind.node.ObjectNode unit(Frame frame, int segment) {
-        return frame instanceof ImageFrame i ? Events.fields().put("frame", i.id()).put("kind", "video") : Events.fields().put("segment", segment);
-    }
-
-    private static EventFrame withFrame(EventFrame e, int frameId) {
-        var fields = e.fields();
-        fields.remove("segment");
-        fields.put("frame", frameId);
-        return new EventFrame(e.type(), e.tMs(), fields);
     }
 
     private static long ms(long nanos) {

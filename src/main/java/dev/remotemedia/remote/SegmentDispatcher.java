@@ -1,5 +1,6 @@
 package dev.remotemedia.remote;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remotemedia.grpc.v1.ManifestRef;
 import dev.remotemedia.grpc.v1.OpenSession;
 import dev.remotemedia.pipeline.ErrorKind;
@@ -84,24 +85,29 @@ final class SegmentDispatcher implements AutoCloseable {
                 .build();
     }
 
-    /** Starts delivering {@code unit} now; the future completes once, with results or the final failure. */
-    CompletableFuture<Delivery> dispatch(Frame unit, int segmentId, Context trace) {
+    /**
+     * Starts delivering {@code unit} now; the future completes once, with results or the final failure.
+     *
+     * @param segmentId the unit's id on the wire
+     * @param about     the unit as the client knows it ({"segment": n} or {"frame": n}), for failover notes
+     */
+    CompletableFuture<Delivery> dispatch(Frame unit, int segmentId, ObjectNode about, Context trace) {
         List<EventFrame> notes = new ArrayList<>();
         AtomicInteger attempts = new AtomicInteger();
-        return retry.get(() -> Uni.createFrom().deferred(() -> round(unit, segmentId, notes, attempts, trace)))
+        return retry.get(() -> Uni.createFrom().deferred(() -> round(unit, segmentId, about, notes, attempts, trace)))
                 .map(o -> new Delivery(o, null, notes, attempts.get()))
                 .onFailure().recoverWithItem(e -> new Delivery(null, (RuntimeException) e, notes, attempts.get()))
                 .subscribeAsCompletionStage();
     }
 
     /** One failover round: each available endpoint at most once, in strategy order. */
-    private Uni<Outcome> round(Frame unit, int segmentId, List<EventFrame> notes, AtomicInteger attempts, Context trace) {
+    private Uni<Outcome> round(Frame unit, int segmentId, ObjectNode about, List<EventFrame> notes, AtomicInteger attempts, Context trace) {
         Set<Endpoint> tried = new HashSet<>();
         List<RemoteCallException> failures = new ArrayList<>();
-        return next(unit, segmentId, tried, failures, notes, attempts, trace);
+        return next(unit, segmentId, about, tried, failures, notes, attempts, trace);
     }
 
-    private Uni<Outcome> next(Frame unit, int segmentId, Set<Endpoint> tried, List<RemoteCallException> failures,
+    private Uni<Outcome> next(Frame unit, int segmentId, ObjectNode about, Set<Endpoint> tried, List<RemoteCallException> failures,
                               List<EventFrame> notes, AtomicInteger attempts, Context trace) {
         Endpoint e = pool.choose(settings.strategy(), tried, key, settings.pipeline());
         if (e == null) return Uni.createFrom().failure(noEndpoint(failures));
@@ -121,10 +127,10 @@ final class SegmentDispatcher implements AutoCloseable {
             Telemetry.failover(e.address(), failure.kind().name());
             failures.add(failure);
             synchronized (notes) {
-                notes.add(new EventFrame("failover", unit.tMs(), Events.fields().put("segment", segmentId)
+                notes.add(new EventFrame("failover", unit.tMs(), about.deepCopy()
                         .put("endpoint", e.address()).put("kind", failure.kind().name()).put("message", failure.getMessage())));
             }
-            return next(unit, segmentId, tried, failures, notes, attempts, trace);
+            return next(unit, segmentId, about, tried, failures, notes, attempts, trace);
         });
     }
 
@@ -215,13 +221,14 @@ final class SegmentDispatcher implements AutoCloseable {
         return EndpointStream.classify(e.address(), t);
     }
 
-    /** The error event for a segment that no round could deliver. */
-    static EventFrame finalError(Throwable failure, int segmentId, long tMs, String nodeId, int attempts) {
+    /** The error event for a unit ({"segment": n} or {"frame": n}) that no round could deliver. */
+    static EventFrame finalError(Throwable failure, ObjectNode about, long tMs, String nodeId, int attempts) {
+        String unit = about.has("frame") ? "frame " + about.path("frame").asInt() : "segment " + about.path("segment").asInt();
         if (failure instanceof RemoteCallException r) {
-            return Events.error(r.kind(), nodeId, "segment " + segmentId + ": " + r.getMessage(), tMs, segmentId);
+            return Events.error(r.kind(), nodeId, unit + ": " + r.getMessage(), tMs, about);
         }
-        return Events.error(ErrorKind.AllEndpointsFailed, nodeId, "segment " + segmentId + ": all endpoints failed after "
-                + attempts + " attempt(s): " + failure.getMessage(), tMs, segmentId);
+        return Events.error(ErrorKind.AllEndpointsFailed, nodeId, unit + ": all endpoints failed after "
+                + attempts + " attempt(s): " + failure.getMessage(), tMs, about);
     }
 
     @Override
