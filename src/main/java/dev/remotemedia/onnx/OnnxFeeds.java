@@ -17,12 +17,23 @@ import java.util.Map;
 final class OnnxFeeds {
     private OnnxFeeds() {}
 
+    /** The constant inputs' tensors, made once per node. */
+    static Map<String, OnnxModel.Feed> constants(OnnxModelSpec spec) {
+        Map<String, OnnxModel.Feed> feeds = new HashMap<>();
+        for (var in : spec.inputs()) {
+            if (in.from().equals("constant")) feeds.put(in.name(), typed(in.shape(), Arrays.stream(in.value()).mapToLong(d -> (long) d).toArray(), in.type(), in.value()));
+        }
+        return Map.copyOf(feeds);
+    }
+
     /**
      * @param state     per input name, the previous call's state output (recurrent models)
+     * @param constants the constant inputs, from {@link #constants}
      * @param tokenizer the tokenizer for text inputs (null when there are none)
      */
-    static Map<String, OnnxModel.Feed> of(OnnxModelSpec spec, Frame frame, Map<String, float[]> state, HuggingFaceTokenizer tokenizer) {
-        Map<String, OnnxModel.Feed> feeds = new HashMap<>();
+    static Map<String, OnnxModel.Feed> of(OnnxModelSpec spec, Frame frame, Map<String, float[]> state, Map<String, OnnxModel.Feed> constants,
+                                          HuggingFaceTokenizer tokenizer) {
+        Map<String, OnnxModel.Feed> feeds = new HashMap<>(constants);
         long[] ids = null;
         for (var in : spec.inputs()) {
             switch (in.from()) {
@@ -39,9 +50,11 @@ final class OnnxFeeds {
                     if (in.from().equals("text_mask")) Arrays.fill(v, 1);
                     feeds.put(in.name(), typed(withLength(in.shape(), v.length), v, in.type()));
                 }
-                case "constant" -> feeds.put(in.name(), typed(in.shape(), Arrays.stream(in.value()).mapToLong(d -> (long) d).toArray(), in.type(), in.value()));
-                default -> feeds.put(in.name(), new OnnxModel.Feed(in.shape(),
-                        state.getOrDefault(in.name(), new float[(int) Arrays.stream(in.shape()).reduce(1, (a, b) -> a * b)]), null));
+                case "constant" -> { } // made once: in constants
+                default -> { // state: zeros until the model has produced one
+                    float[] last = state.get(in.name());
+                    feeds.put(in.name(), new OnnxModel.Feed(in.shape(), last != null ? last : new float[(int) Arrays.stream(in.shape()).reduce(1, (a, b) -> a * b)], null));
+                }
             }
         }
         return feeds;

@@ -71,25 +71,33 @@ public final class OnnxModelType implements NodeType {
 
     @Override
     public Node create(NodeContext context, Params p) {
-        List<String> errors = new ArrayList<>();
-        String where = "nodes." + context.nodeId();
-        OnnxModelSpec spec = OnnxModelSpec.parse(p.json("inputs"), p.json("outputs"), where, errors, true);
-        if (!errors.isEmpty()) throw new PipelineException(ErrorKind.ManifestInvalid, context.nodeId(), String.join("; ", errors));
         ModelStore store = ModelStore.of(context.shared());
         String device = p.string("device").isEmpty() ? store.defaultDevice() : p.string("device");
         Path file = modelFile(store, p.string("model"), p.string("variant"));
         int threads = p.integer("threads");
         OnnxModel model = context.shared().get("onnx:" + file + ":" + device + ":" + threads, OnnxModel.class,
                 () -> new OnnxModel(file, device, threads));
-        errors.addAll(model.check(spec, where));
-        if (!errors.isEmpty()) {
-            throw new PipelineException(ErrorKind.ManifestInvalid, context.nodeId(), "the manifest does not fit " + file.getFileName() + ": " + String.join("; ", errors));
-        }
+        // parsed (labels file read) and checked against the model once per process, not per session
+        OnnxModelSpec spec = context.shared().get("onnx-spec:" + model.file() + ":" + p.json("inputs") + p.json("outputs"), OnnxModelSpec.class,
+                () -> checkedSpec(model, p, context.nodeId()));
         FrameKind target = spec.fedBy() != null ? spec.fedBy() : p.string("apply_to").equals("audio") ? FrameKind.AUDIO : FrameKind.SEGMENT;
         HuggingFaceTokenizer tokenizer = spec.inputs().stream().filter(i -> i.from().equals("text")).findFirst()
                 .map(i -> context.shared().get("tokenizer:" + i.tokenizer(), HuggingFaceTokenizer.class, () -> openTokenizer(i.tokenizer(), context.nodeId())))
                 .orElse(null);
         return new Runner(context, model, spec, target, tokenizer, p.bool("pass_through"));
+    }
+
+    /** The node's spec, every mistake in it and every mismatch with the model named; throws when there are any. */
+    private static OnnxModelSpec checkedSpec(OnnxModel model, Params p, String nodeId) {
+        List<String> errors = new ArrayList<>();
+        String where = "nodes." + nodeId;
+        OnnxModelSpec spec = OnnxModelSpec.parse(p.json("inputs"), p.json("outputs"), where, errors, true);
+        if (!errors.isEmpty()) throw new PipelineException(ErrorKind.ManifestInvalid, nodeId, String.join("; ", errors));
+        errors.addAll(model.check(spec, where));
+        if (!errors.isEmpty()) {
+            throw new PipelineException(ErrorKind.ManifestInvalid, nodeId, "the manifest does not fit " + model.file().getFileName() + ": " + String.join("; ", errors));
+        }
+        return spec;
     }
 
     private static HuggingFaceTokenizer openTokenizer(String ref, String node) {
@@ -119,6 +127,10 @@ public final class OnnxModelType implements NodeType {
         private final boolean passThrough;
         private final Map<String, float[]> state = new HashMap<>(); // input name -> last state_from output
         private final int inputWidth, inputHeight; // the image input's size: pixel boxes are divided by it
+        // the same for every frame: worked out once
+        private final List<String> wanted = new ArrayList<>(); // outputs to read: the spec's, and each state input's next state
+        private final List<OnnxModelSpec.Input> stateInputs;
+        private final Map<String, OnnxModel.Feed> constants;
 
         Runner(NodeContext context, OnnxModel model, OnnxModelSpec spec, FrameKind target, HuggingFaceTokenizer tokenizer, boolean passThrough) {
             super(context);
@@ -130,6 +142,10 @@ public final class OnnxModelType implements NodeType {
             var picture = spec.inputs().stream().filter(i -> i.picture() != null).map(OnnxModelSpec.Input::picture).findFirst();
             this.inputWidth = picture.map(OnnxModelSpec.Picture::width).orElse(1);
             this.inputHeight = picture.map(OnnxModelSpec.Picture::height).orElse(1);
+            this.stateInputs = spec.inputs().stream().filter(i -> i.from().equals("state")).toList();
+            spec.outputs().forEach(o -> wanted.add(o.name()));
+            stateInputs.stream().filter(i -> !wanted.contains(i.stateFrom())).forEach(i -> wanted.add(i.stateFrom()));
+            this.constants = OnnxFeeds.constants(spec);
         }
 
         @Override
@@ -139,10 +155,7 @@ public final class OnnxModelType implements NodeType {
 
         @Override
         protected CompletionStage<?> start(Frame frame, Consumer<Frame> out) {
-            Map<String, OnnxModel.Feed> feeds = OnnxFeeds.of(spec, frame, state, tokenizer);
-            List<String> wanted = new ArrayList<>();
-            spec.outputs().forEach(o -> wanted.add(o.name()));
-            spec.inputs().stream().filter(i -> i.from().equals("state") && !wanted.contains(i.stateFrom())).forEach(i -> wanted.add(i.stateFrom()));
+            Map<String, OnnxModel.Feed> feeds = OnnxFeeds.of(spec, frame, state, constants, tokenizer);
             return CompletableFuture.supplyAsync(() -> {
                 long t0 = System.nanoTime();
                 try {
@@ -152,7 +165,7 @@ public final class OnnxModelType implements NodeType {
                 }
             }, context.threads().blocking()).thenAccept(ran -> {
                 // state for the next call is taken here, in frame order (frames of a session run one after another)
-                spec.inputs().stream().filter(i -> i.from().equals("state")).forEach(i -> state.put(i.name(), ran.results().get(i.stateFrom()).values()));
+                stateInputs.forEach(i -> state.put(i.name(), ran.results().get(i.stateFrom()).values()));
                 ObjectNode fields = Events.fields().put("node", context.nodeId()).put("inference_ms", ran.ms()).put("device", model.device());
                 if (frame instanceof SpeechSegment s) fields.put("segment", s.id()).put("start_ms", s.startMs()).put("end_ms", s.endMs());
                 if (frame instanceof ImageFrame i) fields.put("frame", i.id()).put("width", i.width()).put("height", i.height());
