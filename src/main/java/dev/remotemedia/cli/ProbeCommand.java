@@ -175,7 +175,7 @@ final class ProbeCommand implements Callable<Integer> {
         requests.onNext(StreamRequest.newBuilder().setOpen(OpenSession.newBuilder().setClientSessionId("probe").setManifest(
                 ManifestRef.newBuilder().setInlineJson("{\"version\":\"v1\",\"nodes\":[{\"id\":\"stats\",\"node_type\":\"AudioStats\"}]}"))).build());
         t0[0] = System.nanoTime();
-        requests.onNext(StreamRequest.newBuilder().setFrame(FrameCodec.encode(seg, 1).toBuilder().setSegmentId(1)).build());
+        requests.onNext(StreamRequest.newBuilder().setFrame(FrameCodec.builder(seg, 1, dev.remotemedia.grpc.v1.ImageFormat.RGB24).setSegmentId(1)).build());
         try {
             String result = done.get(timeoutMs, TimeUnit.MILLISECONDS);
             out.printf("test segment: %.1f ms round trip, result %s%n", (System.nanoTime() - t0[0]) / 1e6, result);

@@ -41,6 +41,11 @@ public final class FrameCodec {
 
     /** As {@link #encode(Frame, long)}, with images sent as {@code images} (RGB24 or JPEG). */
     public static DataFrame encode(Frame frame, long sequence, ImageFormat images) {
+        return builder(frame, sequence, images).build();
+    }
+
+    /** The frame's message still open for the caller's fields (segment id, trace context): built once, not built, copied and built again. */
+    public static DataFrame.Builder builder(Frame frame, long sequence, ImageFormat images) {
         DataFrame.Builder b = DataFrame.newBuilder().setSequence(sequence).setTMs(frame.tMs());
         if (frame instanceof AudioFrame a) {
             b.setAudio(audio(a));
@@ -54,7 +59,7 @@ public final class FrameCodec {
         } else if (frame instanceof ImageFrame i) {
             b.setImage(ImageCodec.encode(i, images));
         }
-        return b.build();
+        return b;
     }
 
     /** Decodes a frame from a peer; malformed content raises {@link IllegalArgumentException} naming the field. */

@@ -37,8 +37,7 @@ public final class KokoroTtsType implements NodeType {
             ParamSpec.string("phonemizer_voice").defaultValue("en-us").doc("espeak-ng voice used to phonemize (en-us, en-gb, …)"),
             ParamSpec.oneOf("device", "", "auto", "cuda", "cpu").defaultValue("").doc("where the model runs; empty = remotemedia.models.device"),
             ParamSpec.integer("threads").defaultValue(0).min(0).max(256).doc("ONNX Runtime intra-op threads (0 = its default)"),
-            ParamSpec.oneOf("variant", "auto", "fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4").defaultValue("auto")
-                    .doc("which export of the model folder to load (model_fp16.onnx, …); auto = the first present, fp32 first"),
+            ModelStore.variantParam("which export of the model folder to load (model_fp16.onnx, …); auto = the first present, fp32 first"),
             ParamSpec.integer("max_chars").defaultValue(2000).min(1).max(100000).doc("longer texts are rejected with an error event"));
 
     @Override public String name() { return "KokoroTTS"; }

@@ -269,6 +269,13 @@ public final class ModelStore {
     /** ONNX file variants as the exporters name them ({@code encoder_model_fp16.onnx}); "auto" prefers them in this order. */
     public static final List<String> VARIANTS = List.of("fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4");
 
+    /** A node's {@code variant} parameter: auto or one of {@link #VARIANTS}. */
+    public static dev.remotemedia.manifest.ParamSpec variantParam(String doc) {
+        List<String> values = new java.util.ArrayList<>(List.of("auto"));
+        values.addAll(VARIANTS);
+        return dev.remotemedia.manifest.ParamSpec.oneOf("variant", values.toArray(String[]::new)).defaultValue("auto").doc(doc);
+    }
+
     /** The file name of {@code base} (e.g. "encoder_model") in {@code variant}: fp32 is the plain name. */
     public static String variantFile(String base, String variant) {
         return variant.equals("fp32") || variant.equals("auto") ? base + ".onnx" : base + "_" + variant + ".onnx";

@@ -43,8 +43,7 @@ public final class WhisperSttType implements NodeType {
             ParamSpec.oneOf("device", "", "auto", "cuda", "cpu").defaultValue("")
                     .doc("where the model runs; empty = remotemedia.models.device"),
             ParamSpec.integer("threads").defaultValue(0).min(0).max(256).doc("ONNX Runtime intra-op threads (0 = its default)"),
-            ParamSpec.oneOf("variant", "auto", "fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4").defaultValue("auto")
-                    .doc("which export of the model folder to load (model_fp16.onnx, …); auto = the first present, fp32 first"),
+            ModelStore.variantParam("which export of the model folder to load (model_fp16.onnx, …); auto = the first present, fp32 first"),
             ParamSpec.integer("max_batch").defaultValue(8).min(1).max(64).doc("most windows decoded together"),
             ParamSpec.integer("max_wait_ms").defaultValue(10).min(0).max(1000).doc("how long a window waits for others to batch with"),
             ParamSpec.integer("max_new_tokens").defaultValue(224).min(1).max(444).doc("longest text per 30 s window, in tokens"),

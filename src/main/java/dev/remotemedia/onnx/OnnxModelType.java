@@ -51,8 +51,7 @@ public final class OnnxModelType implements NodeType {
                     .doc("audio models: once per speech segment (auto) or per audio frame; image and text models run per image / text frame"),
             ParamSpec.oneOf("device", "", "auto", "cuda", "cpu").defaultValue("").doc("where the model runs; empty = remotemedia.models.device"),
             ParamSpec.integer("threads").defaultValue(0).min(0).max(256).doc("ONNX Runtime intra-op threads (0 = its default)"),
-            ParamSpec.oneOf("variant", "auto", "fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4").defaultValue("auto")
-                    .doc("for a folder: which export of model.onnx to load"),
+            ModelStore.variantParam("for a folder: which export of model.onnx to load"),
             ParamSpec.bool("pass_through").defaultValue(true).doc("forward the input frames downstream as well"));
 
     @Override public String name() { return "OnnxModel"; }

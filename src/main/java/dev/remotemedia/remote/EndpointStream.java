@@ -60,7 +60,7 @@ final class EndpointStream {
             seq = sequence.incrementAndGet();
             p = new Pending(new ArrayList<>(), new CompletableFuture<>(), new long[1], new long[1]);
             pending.put(seq, p);
-            DataFrame frame = FrameCodec.encode(unit, seq, images).toBuilder().setSegmentId(segmentId).putAllTraceContext(traceContext).build();
+            DataFrame frame = FrameCodec.builder(unit, seq, images).setSegmentId(segmentId).putAllTraceContext(traceContext).build();
             requests.onNext(StreamRequest.newBuilder().setFrame(frame).build());
         }
         return Uni.createFrom().completionStage(p.done())

@@ -1,17 +1,14 @@
 package dev.remotemedia.remote;
 
+import dev.remotemedia.bench.LoopbackWorker;
 import dev.remotemedia.bench.ProcessStats;
 import dev.remotemedia.grpc.FrameCodec;
-import dev.remotemedia.grpc.PlainGrpcBinding;
-import dev.remotemedia.grpc.ServerLimits;
-import dev.remotemedia.grpc.StreamHandler;
 import dev.remotemedia.grpc.v1.DataFrame;
+import dev.remotemedia.grpc.v1.ImageFormat;
 import dev.remotemedia.grpc.v1.PipelineServiceGrpc;
 import dev.remotemedia.grpc.v1.SegmentDone;
 import dev.remotemedia.grpc.v1.StreamRequest;
 import dev.remotemedia.grpc.v1.StreamResponse;
-import dev.remotemedia.manifest.ManifestFetcher;
-import dev.remotemedia.manifest.ManifestResolver;
 import dev.remotemedia.pipeline.AudioFrame;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Frame;
@@ -20,7 +17,6 @@ import dev.remotemedia.pipeline.SpeechSegment;
 import dev.remotemedia.pipeline.builtin.AudioStatsType;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -29,8 +25,6 @@ import io.grpc.stub.StreamObserver;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -51,18 +45,14 @@ public final class RemoteBenchmark {
         out.printf("payload: %.1f s of 16 kHz PCM16 (%d bytes) per segment, %d rounds each, cores %d%n",
                 segmentSeconds, audio.length * 2, rounds, ProcessStats.cores());
 
-        try (PipelineEngine serverEngine = PipelineEngine.standalone(); PipelineEngine localEngine = PipelineEngine.standalone()) {
-            var handler = new StreamHandler(serverEngine, new ManifestResolver(serverEngine::parse, Path.of("manifests"),
-                    new ManifestFetcher(Duration.ofSeconds(30), Duration.ofSeconds(5), 0, null)),
-                    new ServerLimits(64, Duration.ZERO, "gpu"));
-            Server pipelineServer = start(PlainGrpcBinding.bind(handler));
-            Server echoServer = start(echo(true)), pingServer = start(echo(false));
+        try (LoopbackWorker worker = new LoopbackWorker(64); PipelineEngine localEngine = PipelineEngine.standalone()) {
+            Server echoServer = LoopbackWorker.serve(echo(true)), pingServer = LoopbackWorker.serve(echo(false));
             try {
                 long[] raw = null, ping = null, node = null;
                 for (int round = 0; round < 3; round++) { // alternate, keep each side's best median
                     long[] r = raw(echoServer.getPort(), segment, rounds);
                     long[] p = raw(pingServer.getPort(), segment, rounds);
-                    long[] n = node(localEngine, pipelineServer.getPort(), segment, rounds);
+                    long[] n = node(localEngine, worker.port(), segment, rounds);
                     if (raw == null || median(r) < median(raw)) raw = r;
                     if (ping == null || median(p) < median(ping)) ping = p;
                     if (node == null || median(n) < median(node)) node = n;
@@ -75,7 +65,6 @@ public final class RemoteBenchmark {
                 out.printf("node / raw (no work):   p50 %.2f×, p99 %.2f×   [for reference: the server does nothing]%n",
                         pct(node, 50) / (double) pct(ping, 50), pct(node, 99) / (double) pct(ping, 99));
             } finally {
-                pipelineServer.shutdownNow();
                 echoServer.shutdownNow();
                 pingServer.shutdownNow();
             }
@@ -95,8 +84,8 @@ public final class RemoteBenchmark {
                             @Override public void onNext(StreamRequest r) {
                                 if (r.hasFrame()) {
                                     DataFrame in = r.getFrame();
-                                    if (work) responses.onNext(StreamResponse.newBuilder().setResult(FrameCodec.encode(AudioStatsType.stats("stats", FrameCodec.decode(in)), in.getSequence())
-                                            .toBuilder().setSegmentId(in.getSegmentId())).build());
+                                    if (work) responses.onNext(StreamResponse.newBuilder().setResult(FrameCodec.builder(AudioStatsType.stats("stats", FrameCodec.decode(in)),
+                                            in.getSequence(), ImageFormat.RGB24).setSegmentId(in.getSegmentId())).build());
                                     responses.onNext(StreamResponse.newBuilder().setSegmentDone(SegmentDone.newBuilder()
                                             .setSegmentId(in.getSegmentId()).setRequestSequence(in.getSequence())).build());
                                 }
@@ -122,7 +111,7 @@ public final class RemoteBenchmark {
         for (int i = -rounds / 5; i < rounds; i++) { // the first fifth warms up
             long t0 = System.nanoTime();
             // encode inside the timed part: the node pays for it too
-            requests.onNext(StreamRequest.newBuilder().setFrame(FrameCodec.encode(segment, i + 1000).toBuilder().setSegmentId(1)).build());
+            requests.onNext(StreamRequest.newBuilder().setFrame(FrameCodec.builder(segment, i + 1000, ImageFormat.RGB24).setSegmentId(1)).build());
             // as the node does: decode the result, wait for the end-of-segment marker
             for (StreamResponse a = answers.poll(10, TimeUnit.SECONDS); ; a = answers.poll(10, TimeUnit.SECONDS)) {
                 if (a == null) throw new IllegalStateException("echo server did not answer");
@@ -156,10 +145,6 @@ public final class RemoteBenchmark {
         }
         input.onComplete();
         return times;
-    }
-
-    private static Server start(ServerServiceDefinition service) throws Exception {
-        return Grpc.newServerBuilderForPort(ProcessStats.freePort(), InsecureServerCredentials.create()).addService(service).build().start();
     }
 
     private static void report(PrintWriter out, String label, long[] t) {

@@ -1,28 +1,19 @@
 package dev.remotemedia.video;
 
+import dev.remotemedia.bench.LoopbackWorker;
 import dev.remotemedia.bench.ProcessStats;
-import dev.remotemedia.grpc.PlainGrpcBinding;
-import dev.remotemedia.grpc.ServerLimits;
-import dev.remotemedia.grpc.StreamHandler;
-import dev.remotemedia.manifest.ManifestFetcher;
-import dev.remotemedia.manifest.ManifestResolver;
 import dev.remotemedia.onnx.ColourModel;
 import dev.remotemedia.pipeline.EventFrame;
 import dev.remotemedia.pipeline.Events;
 import dev.remotemedia.pipeline.Frame;
 import dev.remotemedia.pipeline.ImageFrame;
 import dev.remotemedia.pipeline.PipelineEngine;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.Server;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -46,25 +37,17 @@ public final class VideoBenchmark {
         int jpegBytes = dev.remotemedia.grpc.ImageCodec.encode(frame, dev.remotemedia.grpc.v1.ImageFormat.JPEG).getData().size();
         out.printf("frames: %dx%d, %d bytes raw RGB, %d bytes as JPEG; colour model at 64x48; cores %d%n",
                 width, height, frame.rgb().length, jpegBytes, ProcessStats.cores());
-        try (PipelineEngine serverEngine = PipelineEngine.standalone(); PipelineEngine localEngine = PipelineEngine.standalone()) {
-            var handler = new StreamHandler(serverEngine, new ManifestResolver(serverEngine::parse, Path.of("manifests"),
-                    new ManifestFetcher(Duration.ofSeconds(30), Duration.ofSeconds(5), 0, null)), new ServerLimits(256, Duration.ZERO, "gpu"));
-            Server server = Grpc.newServerBuilderForPort(ProcessStats.freePort(), InsecureServerCredentials.create())
-                    .addService(PlainGrpcBinding.bind(handler)).build().start();
-            try {
-                String inProcess = ColourModel.manifest(model), jpeg = remote(server.getPort(), model, "jpeg"), rgb = remote(server.getPort(), model, "rgb");
-                int k = Math.max(1, ProcessStats.cores());
-                PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
-                for (String m : List.of(inProcess, jpeg, rgb)) throughput(quiet, "warm-up", localEngine, m, frame, k, Math.min(3, seconds)); // JIT first: JPEG is 10× slower cold
-                out.printf("%nthroughput, %d sessions back to back for %d s each (after a warm-up of each):%n", k, seconds);
-                throughput(out, "model in this process", localEngine, inProcess, frame, k, seconds);
-                throughput(out, "remote worker, JPEG", localEngine, jpeg, frame, k, seconds);
-                throughput(out, "remote worker, raw RGB", localEngine, rgb, frame, k, seconds);
-                out.printf("%nlatency at %.1f fps per session, remote worker (JPEG), %d s each:%n", fps, seconds);
-                for (int n : sessions) latency(out, localEngine, jpeg, frame, n, fps, seconds);
-            } finally {
-                server.shutdownNow();
-            }
+        try (LoopbackWorker worker = new LoopbackWorker(256); PipelineEngine localEngine = PipelineEngine.standalone()) {
+            String inProcess = ColourModel.manifest(model), jpeg = remote(worker.port(), model, "jpeg"), rgb = remote(worker.port(), model, "rgb");
+            int k = Math.max(1, ProcessStats.cores());
+            PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
+            for (String m : List.of(inProcess, jpeg, rgb)) throughput(quiet, "warm-up", localEngine, m, frame, k, Math.min(3, seconds)); // JIT first: JPEG is 10× slower cold
+            out.printf("%nthroughput, %d sessions back to back for %d s each (after a warm-up of each):%n", k, seconds);
+            throughput(out, "model in this process", localEngine, inProcess, frame, k, seconds);
+            throughput(out, "remote worker, JPEG", localEngine, jpeg, frame, k, seconds);
+            throughput(out, "remote worker, raw RGB", localEngine, rgb, frame, k, seconds);
+            out.printf("%nlatency at %.1f fps per session, remote worker (JPEG), %d s each:%n", fps, seconds);
+            for (int n : sessions) latency(out, localEngine, jpeg, frame, n, fps, seconds);
         }
     }
 
