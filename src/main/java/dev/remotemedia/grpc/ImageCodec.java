@@ -10,6 +10,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.spi.ImageWriterSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
@@ -25,6 +27,9 @@ import java.io.IOException;
  */
 public final class ImageCodec {
     private static final float JPEG_QUALITY = 0.9f;
+    // the JDK's JPEG codec, looked up once (a registry search per frame otherwise); readers and writers themselves are per call: not thread-safe
+    private static final ImageWriterSpi JPEG_WRITER = ImageIO.getImageWritersByFormatName("jpeg").next().getOriginatingProvider();
+    private static final ImageReaderSpi JPEG_READER = ImageIO.getImageReadersByFormatName("jpeg").next().getOriginatingProvider();
 
     private ImageCodec() {}
 
@@ -61,7 +66,12 @@ public final class ImageCodec {
             bgr[i + 1] = rgb[i + 1];
             bgr[i + 2] = rgb[i];
         }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriter writer;
+        try {
+            writer = JPEG_WRITER.createWriterInstance();
+        } catch (IOException e) {
+            throw new IllegalStateException("no JPEG writer", e);
+        }
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(f.rgb().length / 8);
              MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             ImageWriteParam param = writer.getDefaultWriteParam();
@@ -81,7 +91,7 @@ public final class ImageCodec {
     private static ImageFrame fromJpeg(byte[] data, int id, int w, int h, long tMs) {
         // a memory stream: ImageIO.createImageInputStream would cache through a temporary file
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
-            ImageReader reader = ImageIO.getImageReadersByFormatName("jpeg").next();
+            ImageReader reader = JPEG_READER.createReaderInstance();
             try {
                 reader.setInput(in);
                 // read the declared size before decoding: a small file must not decode into a huge raster
