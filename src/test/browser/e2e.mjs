@@ -1,21 +1,13 @@
 // Browser end to end: Debian's chromium opens the page, its fake microphone plays a speech WAV,
 // the page publishes over WHIP; we wait for utterances with results and save a screenshot.
 // Usage: node e2e.mjs URL WAV OUT_DIR EXPECTED_UTTERANCES
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [url, wav, outDir, expected = '3'] = process.argv.slice(2);
 const want = Number(expected);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true, // playwright gives it a fresh temporary profile
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-audio-capture=${wav}`, '--allow-loopback-in-peer-connection',
-    '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launchChromium(`--use-file-for-fake-audio-capture=${wav}`);
 let code = 1;
 try {
   const page = await browser.newPage();

@@ -3,20 +3,12 @@
 // on a remote worker names each sampled frame. Midway the worker serving the frames is killed
 // (SIGKILL): later frames are served by the other one. Writes video-result.json for the Java test.
 // Usage: KILL_PID=pid node video-e2e.mjs URL WAV Y4M OUT_DIR
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [url, wav, y4m, outDir] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-audio-capture=${wav}`, `--use-file-for-fake-video-capture=${y4m}`,
-    '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launchChromium(`--use-file-for-fake-audio-capture=${wav}`, `--use-file-for-fake-video-capture=${y4m}`);
 let code = 1;
 const count = (page) => page.evaluate(() => window.remotemedia.inferences().length);
 try {

@@ -431,7 +431,7 @@ final class WebRtcSession {
     void announceDraining(long timeoutMs) {
         var fields = Events.fields().put("deadline_ms", timeoutMs)
                 .put("message", "this server is shutting down: the session ends within " + timeoutMs / 1000 + " s; reconnect to continue");
-        send(Events.toLine(new EventFrame("draining", samplesIn * 1000 / RATE, fields)));
+        send(Events.toLine(new EventFrame("draining", sessionMs(), fields)));
     }
 
     /**

@@ -20,6 +20,24 @@ public final class Tools {
     }
 
     /** Runs a command, failing with its output when it exits non-zero. */
+    /**
+     * What the real-browser tests need — Debian's chromium, unshare and ip for the private network
+     * namespace, node with playwright-core, and the packaged app — failing with the install line.
+     * Returns the packaged app's jar.
+     */
+    public static Path requireBrowserTest() {
+        require("chromium", "chromium");
+        require("unshare", "util-linux");
+        require("ip", "iproute2");
+        require("node", "nodejs");
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) throw new AssertionError("package the app first (./mvnw verify does)");
+        if (!Files.isDirectory(Path.of("src/test/browser/node_modules/playwright-core"))) {
+            throw new AssertionError("playwright-core is not installed; run bin/test (it runs npm ci in src/test/browser)");
+        }
+        return jar;
+    }
+
     public static void run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -23,15 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BrowserEndToEndIT {
     @Test
     void pageShowsUtterancesWithRemoteResults() throws Exception {
-        Tools.require("chromium", "chromium");
-        Tools.require("unshare", "util-linux");
-        Tools.require("ip", "iproute2");
-        Tools.require("node", "nodejs");
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.isRegularFile(jar), "package the app first (./mvnw verify does)");
-        if (!Files.isDirectory(Path.of("src/test/browser/node_modules/playwright-core"))) {
-            throw new AssertionError("playwright-core is not installed; run bin/test (it runs npm ci in src/test/browser)");
-        }
+        Path jar = Tools.requireBrowserTest();
         Path out = Files.createDirectories(Path.of("target/e2e"));
         Speech.Layout speech = Speech.phrases(out, 48000, 1.0, 1.5, 2.0, Speech.THREE);
         // speech to speech on generated models (Whisper says TinyModels.TEXT; Kokoro speaks it back)

@@ -36,15 +36,7 @@ class BrowserVideoIT {
 
     @Test
     void cameraFramesAreNamedByARemoteModelInOrderAcrossAWorkerKill() throws Exception {
-        Tools.require("chromium", "chromium");
-        Tools.require("unshare", "util-linux");
-        Tools.require("ip", "iproute2");
-        Tools.require("node", "nodejs");
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.isRegularFile(jar), "package the app first (./mvnw verify does)");
-        if (!Files.isDirectory(Path.of("src/test/browser/node_modules/playwright-core"))) {
-            throw new AssertionError("playwright-core is not installed; run bin/test (it runs npm ci in src/test/browser)");
-        }
+        Path jar = Tools.requireBrowserTest();
         Path out = Files.createDirectories(Path.of("target/e2e-video")).toAbsolutePath();
         Path y4m = colours(out.resolve("colours.y4m"));
         Speech.Layout speech = Speech.phrases(out, 48000, 1.0, 1.5, 2.0, Speech.THREE);
