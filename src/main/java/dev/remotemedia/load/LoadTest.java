@@ -76,17 +76,22 @@ public final class LoadTest {
 
     /** Sum of a counter over its series with transport="webrtc", from the local instance's Prometheus endpoint; -1 if unreadable. */
     private static long webrtcCounter(int httpPort, String name) {
+        return Math.round(metricSum(httpPort, name, "transport=\"webrtc\""));
+    }
+
+    /** The sum of a metric's series whose labels contain {@code label}, from the child's /q/metrics; -1 if unreadable. */
+    private static double metricSum(int httpPort, String name, String label) {
         try {
             var http = java.net.http.HttpClient.newHttpClient();
             var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             double sum = 0;
             for (String line : r.body().split("\n")) {
-                if (line.startsWith(name + "{") && line.contains("transport=\"webrtc\"")) {
+                if (line.startsWith(name + "{") && line.contains(label)) {
                     sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }
-            return Math.round(sum);
+            return sum;
         } catch (Exception e) {
             return -1;
         }
@@ -316,25 +321,35 @@ public final class LoadTest {
         }
     }
 
-    /** Opens and closes WHIP sessions {@code cycles} times against a local child; reports its RSS growth. */
+    /**
+     * Opens and closes WHIP sessions {@code cycles} times against a local child; reports its RSS
+     * growth end to end and as a least-squares slope over the samples (one-off growth early on, such
+     * as JIT-compiled code, weighs less there), and splits it with the JVM's own native memory
+     * tracking: what the JVM grew by category, and what grew outside it (libwebrtc, ONNX Runtime).
+     */
     private int cycles(String manifestJson) throws Exception {
         Path manifest = Files.writeString(work.resolve("local.json"), manifestJson);
         // a fixed heap, every page touched at start: RSS growth is then native memory, not the heap
         // touching more of what it had committed (which a shrinking heap did not rule out)
         local = new ChildServer("local", work, List.of("-Dremotemedia.webrtc.manifest=" + manifest,
                 "-Dremotemedia.webrtc.public-address=127.0.0.1", "-Dremotemedia.webrtc.any-address-ports=true",
-                "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"));
+                "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:NativeMemoryTracking=summary"));
         local.start();
         local.awaitUp(60_000);
         PeerFactory peers = new PeerFactory();
         PeerConnectionFactory factory = peers.get();
         double base = 0;
+        double heapBase = 0;
         int failures = 0;
         int warmup = Math.min(50, o.cycles() / 10);
+        List<double[]> samples = new ArrayList<>(); // (cycle, RSS MB) after warm-up
         try {
             for (int i = 0; i < o.cycles() + warmup; i++) {
                 if (i == warmup) {
                     base = rssAfterGc();
+                    heapBase = metricSum(local.httpPort, "jvm_memory_used_bytes", "area=\"heap\"") / (1 << 20);
+                    jcmd("VM.native_memory", "baseline");
+                    samples.add(new double[] {0, base});
                     out.printf("  after %d warm-up cycles: local RSS %.1f MB%n", warmup, base);
                 }
                 try (WhipClient c = new WhipClient(factory, false)) {
@@ -344,11 +359,21 @@ public final class LoadTest {
                 } catch (Exception e) {
                     failures++;
                 }
-                if ((i + 1) % 100 == 0) out.printf("  %d cycles, local RSS %.1f MB%n", i + 1, ProcessStats.rssMb(local.pid()));
+                if ((i + 1) % 100 == 0) {
+                    double rss = ProcessStats.rssMb(local.pid()); // the heap is fixed and pre-touched: no GC needed to compare
+                    if (i >= warmup) samples.add(new double[] {i + 1 - warmup, rss});
+                    out.printf("  %d cycles, local RSS %.1f MB%n", i + 1, rss);
+                }
             }
             double end = rssAfterGc();
+            samples.add(new double[] {o.cycles(), end});
             out.printf("open/close cycles: %d (+%d warm-up), failures %d, local RSS %.1f → %.1f MB (%+.1f MB, %+.1f KB per cycle)%n",
                     o.cycles(), warmup, failures, base, end, end - base, (end - base) * 1024 / o.cycles());
+            out.printf("  RSS slope (least squares over %d samples): %+.1f KB per cycle%n", samples.size(), slope(samples) * 1024);
+            double heapEnd = metricSum(local.httpPort, "jvm_memory_used_bytes", "area=\"heap\"") / (1 << 20);
+            out.printf("  Java heap used after GC: %.1f → %.1f MB (%+.1f KB per cycle; inside the fixed heap, so not in the RSS figures)%n",
+                    heapBase, heapEnd, (heapEnd - heapBase) * 1024 / o.cycles());
+            printNativeMemoryDiff((end - base) * 1024);
             return failures == 0 ? 0 : 1;
         } finally {
             peers.close();
@@ -357,16 +382,66 @@ public final class LoadTest {
         }
     }
 
+    /** Least-squares slope of y over x. */
+    static double slope(List<double[]> xy) {
+        double n = xy.size(), sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (double[] p : xy) {
+            sx += p[0];
+            sy += p[1];
+            sxx += p[0] * p[0];
+            sxy += p[0] * p[1];
+        }
+        double d = n * sxx - sx * sx;
+        return d == 0 ? 0 : (n * sxy - sx * sy) / d;
+    }
+
+    private static final java.util.regex.Pattern NMT_LINE = java.util.regex.Pattern.compile(
+            "^-\\s+(.+?) \\(reserved=\\d+KB(?: [+-]\\d+KB)?, committed=\\d+KB(?: ([+-]\\d+)KB)?\\)");
+    private static final java.util.regex.Pattern NMT_TOTAL = java.util.regex.Pattern.compile(
+            "^Total: reserved=\\d+KB(?: [+-]\\d+KB)?, committed=\\d+KB(?: ([+-]\\d+)KB)?");
+
+    /** The JVM's committed growth since the baseline, by category, and the RSS growth it does not account for. */
+    private void printNativeMemoryDiff(double rssGrowthKb) {
+        String diff = jcmd("VM.native_memory", "summary.diff");
+        long jvmKb = 0;
+        StringBuilder parts = new StringBuilder();
+        for (String line : diff.split("\n")) {
+            java.util.regex.Matcher t = NMT_TOTAL.matcher(line.trim());
+            if (t.find()) {
+                jvmKb = t.group(1) == null ? 0 : Long.parseLong(t.group(1));
+                continue;
+            }
+            java.util.regex.Matcher m = NMT_LINE.matcher(line.trim());
+            if (m.find() && m.group(2) != null && Math.abs(Long.parseLong(m.group(2))) >= 64) {
+                parts.append(parts.isEmpty() ? "" : ", ").append(m.group(1)).append(' ').append(m.group(2)).append(" KB");
+            }
+        }
+        if (diff.isBlank() || !diff.contains("Total")) {
+            out.println("  (native memory tracking unavailable: no split of the growth)");
+            return;
+        }
+        out.printf("  of which the JVM's own (native memory tracking, committed): %+d KB (%s); outside the JVM: %+.0f KB, %+.1f KB per cycle%n",
+                jvmKb, parts.isEmpty() ? "no category over 64 KB" : parts, rssGrowthKb - jvmKb, (rssGrowthKb - jvmKb) / o.cycles());
+    }
+
+    /** Runs jcmd against the local child; its output, or "" when jcmd is unavailable. */
+    private String jcmd(String... command) {
+        try {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(local.pid())));
+            cmd.addAll(List.of(command));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return text;
+        } catch (java.io.IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
     /** RSS of the local child after a full GC (jcmd), once sessions had time to be cleaned up. */
     private double rssAfterGc() throws InterruptedException {
         Thread.sleep(2000);
-        try {
-            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-            new ProcessBuilder(jcmd, Long.toString(local.pid()), "GC.run").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-        } catch (java.io.IOException e) {
-            out.println("  (jcmd unavailable: RSS measured without a forced GC)");
-        }
+        if (jcmd("GC.run").isEmpty()) out.println("  (jcmd unavailable: RSS measured without a forced GC)");
         Thread.sleep(1000);
         return ProcessStats.rssMb(local.pid());
     }

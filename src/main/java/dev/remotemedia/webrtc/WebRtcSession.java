@@ -7,7 +7,6 @@ import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelInit;
-import dev.onvoid.webrtc.RTCDataChannelObserver;
 import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
@@ -75,6 +74,7 @@ final class WebRtcSession {
     private final VideoInput video; // null when the pipeline has no VideoSample node: the camera is not decoded into frames
     private final long createdNanos = System.nanoTime();
     private volatile RTCDataChannel events;
+    private volatile ChannelObserver channelObserver; // detached at close: the native side keeps it for good
     private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
     private volatile long stateSinceNanos = System.nanoTime();
     private volatile long lastAudioNanos = System.nanoTime();
@@ -379,16 +379,11 @@ final class WebRtcSession {
 
     private void useChannel(RTCDataChannel channel) {
         events = channel;
-        channel.registerObserver(new RTCDataChannelObserver() {
-            @Override public void onBufferedAmountChange(long previous) { }
-
-            @Override
-            public void onStateChange() {
-                if (channel.getState() == RTCDataChannelState.OPEN) flushEvents();
-            }
-
-            @Override public void onMessage(RTCDataChannelBuffer buffer) { }
-        });
+        ChannelObserver observer = new ChannelObserver(() -> {
+            if (channel.getState() == RTCDataChannelState.OPEN) flushEvents();
+        }, buffer -> { });
+        channelObserver = observer;
+        channel.registerObserver(observer);
         if (channel.getState() == RTCDataChannelState.OPEN) flushEvents();
     }
 
@@ -464,6 +459,8 @@ final class WebRtcSession {
         // each step on its own: webrtc-java reports refcount surprises as java.lang.Error, and one
         // must not skip the rest (a skipped pc.close() leaves ICE/DTLS transports alive for good)
         RTCDataChannel channel = events;
+        ChannelObserver observer = channelObserver;
+        if (observer != null) observer.detach();
         if (channel != null) {
             cleanup("data channel close", () -> {
                 channel.unregisterObserver();

@@ -8,7 +8,6 @@ import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelInit;
-import dev.onvoid.webrtc.RTCDataChannelObserver;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCOfferOptions;
@@ -46,6 +45,13 @@ public final class WhipClient implements AutoCloseable {
     private volatile CompletableFuture<Void> gathered = new CompletableFuture<>(); // renewed by an ICE restart
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private volatile Consumer<String> listener = l -> { };
+    private final ChannelObserver channelObserver = new ChannelObserver(() -> { }, buffer -> {
+        byte[] bytes = new byte[buffer.data.remaining()];
+        buffer.data.get(bytes);
+        String line = new String(bytes, StandardCharsets.UTF_8);
+        lines.add(line);
+        listener.accept(line);
+    });
     private final java.util.concurrent.atomic.AtomicLong audibleMs = new java.util.concurrent.atomic.AtomicLong();
     // the server's audio track (TTS): counts 10 ms frames that are not silence (RMS above -50 dBFS)
     private final dev.onvoid.webrtc.media.audio.AudioTrackSink speaker = (data, bits, rate, channels, frames) -> {
@@ -97,19 +103,7 @@ public final class WhipClient implements AutoCloseable {
         RTCDataChannelInit init = new RTCDataChannelInit();
         init.ordered = true;
         events = pc.createDataChannel("events", init);
-        events.registerObserver(new RTCDataChannelObserver() {
-            @Override public void onBufferedAmountChange(long previous) { }
-            @Override public void onStateChange() { }
-
-            @Override
-            public void onMessage(RTCDataChannelBuffer buffer) {
-                byte[] bytes = new byte[buffer.data.remaining()];
-                buffer.data.get(bytes);
-                String line = new String(bytes, StandardCharsets.UTF_8);
-                lines.add(line);
-                listener.accept(line);
-            }
-        });
+        events.registerObserver(channelObserver);
     }
 
     public void onEvent(Consumer<String> l) { listener = l; }
@@ -256,6 +250,7 @@ public final class WhipClient implements AutoCloseable {
     @Override
     public void close() {
         try {
+            channelObserver.detach();
             events.unregisterObserver();
             events.close();
             events.dispose();

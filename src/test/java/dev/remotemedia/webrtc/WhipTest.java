@@ -83,6 +83,34 @@ class WhipTest {
         assertEquals(0, sessions.count(), "DELETE cleaned the session up");
     }
 
+    /**
+     * A closed session must leave the heap. webrtc-java never deletes a data channel's native
+     * observer, whose JNI global reference then held every closed session (pipeline, VAD buffers)
+     * for the life of the process: 1,000 sessions were still on the heap after 1,000 open/close cycles.
+     */
+    @Test
+    void aClosedSessionIsNotHeldByItsDataChannel() throws Exception {
+        Path dir = Files.createTempDirectory("whip-heap");
+        Speech.Layout speech = Speech.phrases(dir, 48000, 0.5, 1.0, 0.5, "Hello there.");
+        java.lang.ref.WeakReference<WebRtcSession> ref;
+        try (WhipClient client = new WhipClient(factory, false)) {
+            assertEquals(201, client.connect(whip + "?pipeline=dev-local", null, "127.0.0.1", Duration.ofSeconds(10)));
+            String id = client.location().substring(client.location().lastIndexOf('/') + 1);
+            ref = new java.lang.ref.WeakReference<>(sessions.find(id).orElseThrow());
+            client.stream(speech.samples());
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (events(client, "vad_start").isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(50);
+            assertEquals(1, events(client, "vad_start").size(), "events arrive over the data channel: " + client.events());
+            assertEquals(200, client.delete());
+        }
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (ref.get() != null && System.currentTimeMillis() < deadline) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        assertTrue(ref.get() == null, "the closed session is still reachable from a GC root");
+    }
+
     @Test
     void aCameraOfferedToAPipelineWithoutVideoIsAcceptedAndTheClientToldWhy() throws Exception {
         try (WhipClient client = new WhipClient(factory, false)) {
