@@ -377,14 +377,39 @@ final class WebRtcSession {
         lines.forEach(this::send);
     }
 
+    /**
+     * Takes {@code channel} (an owning wrapper) as the session's events channel. A channel that
+     * arrives after close() — a client that deletes right after connecting — is closed and released
+     * here instead, its observer detached: left registered, it would keep the whole session
+     * reachable for good (see ChannelObserver).
+     */
     private void useChannel(RTCDataChannel channel) {
-        events = channel;
         ChannelObserver observer = new ChannelObserver(() -> {
             if (channel.getState() == RTCDataChannelState.OPEN) flushEvents();
         }, buffer -> { });
-        channelObserver = observer;
-        channel.registerObserver(observer);
-        if (channel.getState() == RTCDataChannelState.OPEN) flushEvents();
+        channel.registerObserver(observer); // no lock held across native calls: they may wait on libwebrtc's threads
+        boolean unused;
+        synchronized (this) { // close() sets closed under this lock, then reads events/channelObserver
+            unused = closed || events != null;
+            if (!unused) {
+                events = channel;
+                channelObserver = observer;
+            }
+        }
+        if (unused) {
+            observer.detach();
+            discard(channel);
+        } else if (channel.getState() == RTCDataChannelState.OPEN) {
+            flushEvents();
+        }
+    }
+
+    /** Closes and releases a channel the session does not use (off libwebrtc's thread: we may be in its callback). */
+    private void discard(RTCDataChannel channel) {
+        threads.blocking().execute(() -> {
+            cleanup("unused data channel close", channel::close);
+            cleanup("unused data channel dispose", channel::dispose);
+        });
     }
 
     /** Pipeline audio (e.g. TTS) → 48 kHz mono PCM16 in 10 ms frames, paced out by {@link #pace()}. */
@@ -533,8 +558,13 @@ final class WebRtcSession {
         public void onTrack(RTCRtpTransceiver transceiver) {
             var track = transceiver.getReceiver().getTrack();
             if (track instanceof AudioTrack audio) {
-                mic = audio;
-                audio.addSink(sink);
+                audio.addSink(sink); // no lock held across native calls: they may wait on libwebrtc's threads
+                boolean late;
+                synchronized (WebRtcSession.this) { // close() sets closed under this lock, then reads mic
+                    late = closed;
+                    if (!late) mic = audio;
+                }
+                if (late) audio.removeSink(sink); // left in place, the sink would hold the closed session for good
             } else if (track instanceof VideoTrack v) {
                 if (video == null) { // say so to the client too: a camera that shows nothing is a riddle otherwise
                     LogContext.run(id, 0, () -> LOG.infof("session %s: video track not used (the pipeline has no VideoSample node)", id));
@@ -550,6 +580,7 @@ final class WebRtcSession {
         @Override
         public void onDataChannel(RTCDataChannel channel) {
             if ("events".equals(channel.getLabel())) useChannel(channel);
+            else discard(channel); // ours to release (an owning wrapper); the session uses no other channel
         }
     }
 

@@ -67,7 +67,10 @@ public final class WhipClient implements AutoCloseable {
     private volatile String etag;
     private String token;
     private String loopback;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // one client for every WhipClient of the process: a client per session left an idle HTTP/2
+    // connection (and a selector thread) per session open until the garbage collector found it
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HTTP;
 
     private final PeerConnectionFactory factory;
     private dev.onvoid.webrtc.media.video.CustomVideoSource camera;

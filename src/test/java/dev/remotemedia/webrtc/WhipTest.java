@@ -95,14 +95,36 @@ class WhipTest {
         java.lang.ref.WeakReference<WebRtcSession> ref;
         try (WhipClient client = new WhipClient(factory, false)) {
             assertEquals(201, client.connect(whip + "?pipeline=dev-local", null, "127.0.0.1", Duration.ofSeconds(10)));
-            String id = client.location().substring(client.location().lastIndexOf('/') + 1);
-            ref = new java.lang.ref.WeakReference<>(sessions.find(id).orElseThrow());
+            ref = new java.lang.ref.WeakReference<>(session(client));
             client.stream(speech.samples());
             long deadline = System.currentTimeMillis() + 10_000;
             while (events(client, "vad_start").isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(50);
             assertEquals(1, events(client, "vad_start").size(), "events arrive over the data channel: " + client.events());
             assertEquals(200, client.delete());
         }
+        assertCollected(ref);
+    }
+
+    /** The same when the client deletes at once: its data channel then reaches a session already closed. */
+    @Test
+    void aSessionDeletedRightAfterConnectingIsNotHeldEither() throws Exception {
+        List<java.lang.ref.WeakReference<WebRtcSession>> refs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            try (WhipClient client = new WhipClient(factory, false)) {
+                assertEquals(201, client.connect(whip + "?pipeline=dev-local", null, "127.0.0.1", Duration.ofSeconds(10)));
+                refs.add(new java.lang.ref.WeakReference<>(session(client)));
+                assertEquals(200, client.delete());
+            }
+        }
+        Thread.sleep(500); // the channels' late arrival
+        for (var ref : refs) assertCollected(ref);
+    }
+
+    private WebRtcSession session(WhipClient client) {
+        return sessions.find(client.location().substring(client.location().lastIndexOf('/') + 1)).orElseThrow();
+    }
+
+    private static void assertCollected(java.lang.ref.WeakReference<WebRtcSession> ref) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 15_000;
         while (ref.get() != null && System.currentTimeMillis() < deadline) {
             System.gc();
