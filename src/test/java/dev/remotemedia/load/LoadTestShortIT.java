@@ -33,4 +33,21 @@ class LoadTestShortIT {
         assertEquals(r.get("segments_expected").asInt(), r.get("segments_sent").asInt(), "as many segments cut as the audio held: " + r);
         assertTrue(log.contains("fault: SIGKILL remote-0"), log);
     }
+
+    /** The open/close cycle mode: every cycle succeeds and the report splits the growth with the JVM's own accounting. */
+    @Test
+    void cyclesReportRssGrowthHeapAndTheJvmsShare() throws Exception {
+        Path out = Files.createDirectories(Path.of("target/load-test-cycles"));
+        Speech.Layout speech = Speech.phrases(out, 16000, 1.0, 1.5, 1.5, Speech.THREE);
+        Process p = new ProcessBuilder("bash", "load-tests/run.sh", "--via", "webrtc", "--remotes", "1", "--cycles", "20",
+                "--wav", speech.file().toString())
+                .redirectErrorStream(true).redirectOutput(out.resolve("run.log").toFile()).start();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "cycle test finished");
+        String log = Files.readString(out.resolve("run.log"));
+        assertEquals(0, p.exitValue(), log);
+        assertTrue(log.contains("open/close cycles: 20 (+2 warm-up), failures 0"), log);
+        assertTrue(log.contains("RSS slope (least squares over"), log);
+        assertTrue(log.contains("Java heap used after GC"), log);
+        assertTrue(log.contains("of which the JVM's own (native memory tracking, committed)") && log.contains("outside the JVM"), log);
+    }
 }
