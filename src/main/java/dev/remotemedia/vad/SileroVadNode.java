@@ -26,6 +26,12 @@ import java.util.List;
  * session never stays "speaking" because its transport went quiet.
  */
 final class SileroVadNode implements Node {
+    /**
+     * The resampling filter's half-width for the model's input. It needs no hi-fi anti-aliasing: a
+     * quarter of the default filter, a quarter of the cost per session, and scores within 0.002 on
+     * average of sox-resampled input (SileroVadTest).
+     */
+    static final int ZERO_CROSSINGS = 8;
     private static final Object TICK = new Object();
     private static final Object END = new Object();
 
@@ -54,8 +60,7 @@ final class SileroVadNode implements Node {
                   boolean emitProbabilities, long stallMs) {
         this.context = context;
         this.rate = settings.sampleRate();
-        // the model's input needs no hi-fi anti-aliasing: half the default filter, half the cost per session
-        this.converter = new RateConverter(rate, 16);
+        this.converter = new RateConverter(rate, ZERO_CROSSINGS);
         this.stream = model.newStream(rate);
         this.emitAudio = emitAudio;
         this.emitProbabilities = emitProbabilities;

@@ -39,6 +39,20 @@ class CliTest {
         assertTrue(out.contains("raw grpc-java, same work") && out.contains("RemotePipelineNode") && out.contains("node / raw (same work)"), out);
     }
 
+    /** Not a timing test: the VAD benchmark prints the raw loop, the node, each resampling filter and a live run. */
+    @Test
+    void benchVadPrintsEachPart() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "dev.remotemedia.Main",
+                "bench", "vad", "--seconds", "4", "--sessions", "2", "--live-seconds", "1").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "bench vad finished");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("(a) raw ORT loop") && out.contains("(b) SileroVAD node") && out.contains("node / raw (median)"), out);
+        assertTrue(out.contains("(d) 48 → 16 kHz, 16 zero crossings") && out.contains("8 zero crossings") && out.contains("← the VAD's"), out);
+        assertTrue(out.contains("(c)   2 live sessions"), out);
+    }
+
     /** Not a timing test either: camera frames go through the model in-process and through a worker, and every frame is answered. */
     @Test
     void benchVideoRunsTheBaselineAndTheRemoteHop() throws Exception {

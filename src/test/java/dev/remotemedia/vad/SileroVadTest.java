@@ -117,6 +117,32 @@ class SileroVadTest {
         assertTrue(reference.stream().anyMatch(p -> p > 0.8f), "speech is detected by the reference too");
     }
 
+    /**
+     * The node's own 48 → 16 kHz conversion (a short filter, chosen for cost) must not change what the
+     * model hears: its scores on 48 kHz input stay close to the reference's on sox's 16 kHz version.
+     */
+    @Test
+    void resampledInputScoresLikeTheOriginal() throws Exception {
+        Speech.Layout speech48 = Speech.phrases(dir, 48000, 2.0, 1.5, 2.0, Speech.THREE);
+        List<Frame> out = run(engine, vad("{\"emit_probabilities\":true}"), speech48.samples(), 48000, 20);
+        List<Float> node = events(out, "vad_prob").stream().map(e -> (float) e.fields().get("prob").asDouble()).toList();
+        List<Float> reference = referenceProbabilities(speech16.samples());
+        int n = Math.min(node.size(), reference.size());
+        assertTrue(n >= reference.size() - 2, node.size() + " windows vs " + reference.size());
+        double sum = 0, max = 0;
+        int disagree = 0;
+        for (int i = 0; i < n; i++) {
+            double d = Math.abs(node.get(i) - reference.get(i));
+            sum += d;
+            max = Math.max(max, d);
+            if ((node.get(i) > 0.5f) != (reference.get(i) > 0.5f)) disagree++;
+        }
+        System.out.printf("48 kHz through the node vs 16 kHz reference: mean |diff| %.4f, max %.4f, %d of %d windows on the other side of 0.5%n",
+                sum / n, max, disagree, n);
+        assertTrue(sum / n < 0.02, "mean difference " + sum / n);
+        assertTrue(disagree <= n / 50, disagree + " of " + n + " windows decided differently");
+    }
+
     /** Independent reference: plain arrays, context of the last 64 samples, state carried. */
     static List<Float> referenceProbabilities(float[] audio) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
