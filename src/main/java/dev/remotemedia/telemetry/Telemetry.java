@@ -150,13 +150,6 @@ public final class Telemetry {
         return Counter.builder("remotemedia.vad.windows").description("Silero VAD windows scored").register(registry());
     }
 
-    /** remotemedia_vad_batch_windows: windows scored per model run (sessions sharing a run) */
-    public static io.micrometer.core.instrument.DistributionSummary vadBatchSize() {
-        return io.micrometer.core.instrument.DistributionSummary.builder("remotemedia.vad.batch.windows")
-                .description("Silero VAD windows scored per model run (sessions sharing a run)").publishPercentiles(0.5, 0.99)
-                .register(registry());
-    }
-
     /** remotemedia_segments_total{node_type} */
     public static void segment(String nodeType) {
         Counter.builder("remotemedia.segments").tag("node_type", nodeType).description("Speech segments produced").register(registry()).increment();
@@ -193,7 +186,7 @@ public final class Telemetry {
 
     /** remotemedia_vad_inference_seconds */
     public static Timer vadInference() {
-        return Timer.builder("remotemedia.vad.inference").description("Silero VAD inference per model run (one window, or a batch)")
+        return Timer.builder("remotemedia.vad.inference").description("Silero VAD inference per window")
                 .publishPercentiles(0.5, 0.99).register(registry());
     }
 

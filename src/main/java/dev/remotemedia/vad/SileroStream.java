@@ -31,7 +31,6 @@ public final class SileroStream implements AutoCloseable {
     private Map<String, OnnxTensor> inputs;
     private Map<String, OnnxTensor> outputs;
     private final float[] tail;
-    private FloatBuffer current; // whichever of state/spare holds the state for the next window
 
     SileroStream(SileroModel model, int sampleRate) {
         if (sampleRate != 16000 && sampleRate != 8000) throw new IllegalArgumentException("Silero VAD runs at 16000 or 8000 Hz, not " + sampleRate);
@@ -43,7 +42,6 @@ public final class SileroStream implements AutoCloseable {
         this.spare = direct(2 * 128);
         this.prob = direct(1);
         this.tail = new float[context];
-        this.current = state;
         try {
             this.inputTensor = OnnxTensor.createTensor(model.env(), input, new long[] {1, context + window});
             this.stateTensor = OnnxTensor.createTensor(model.env(), state, new long[] {2, 1, 128});
@@ -80,33 +78,10 @@ public final class SileroStream implements AutoCloseable {
             OnnxTensor used = stateTensor;
             stateTensor = spareTensor;
             spareTensor = used;
-            current = current == state ? spare : state;
             bind();
             return prob.get(0);
         } catch (OrtException e) {
             throw new IllegalStateException("VAD inference failed: " + e.getMessage(), e);
-        }
-    }
-
-    // --- batched scoring (SileroBatcher): the stream lends its context and state to a shared run ---
-
-    /** Puts this stream's context and the window at {@code offset} into a batch's input, as {@link #probability} would. */
-    void fillWindow(float[] samples, int offset, FloatBuffer batchInput) {
-        batchInput.put(tail).put(samples, offset, window);
-        System.arraycopy(samples, offset + window - context, tail, 0, context);
-    }
-
-    /** Copies the recurrent state into row {@code i} of a batch state shaped [2, n, 128]. */
-    void copyStateTo(FloatBuffer batchState, int i, int n) {
-        for (int layer = 0; layer < 2; layer++) {
-            for (int j = 0; j < 128; j++) batchState.put(layer * n * 128 + i * 128 + j, current.get(layer * 128 + j));
-        }
-    }
-
-    /** Takes the new recurrent state from row {@code i} of a batch's [2, n, 128] output. */
-    void copyStateFrom(FloatBuffer batchState, int i, int n) {
-        for (int layer = 0; layer < 2; layer++) {
-            for (int j = 0; j < 128; j++) current.put(layer * 128 + j, batchState.get(layer * n * 128 + i * 128 + j));
         }
     }
 

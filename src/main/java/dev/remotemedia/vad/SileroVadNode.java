@@ -36,7 +36,6 @@ final class SileroVadNode implements Node {
     private static final Object END = new Object();
 
     private final NodeContext context;
-    private final SileroBatcher batcher;
     private final SileroStream stream;
     private final SpeechSegmenter segmenter;
     private final int rate;
@@ -59,14 +58,7 @@ final class SileroVadNode implements Node {
 
     SileroVadNode(NodeContext context, SileroModel model, SegmenterSettings settings, boolean emitAudio,
                   boolean emitProbabilities, long stallMs) {
-        this(context, model, null, settings, emitAudio, emitProbabilities, stallMs);
-    }
-
-    /** @param batcher scores windows together with other sessions'; null = each window on its own, in line */
-    SileroVadNode(NodeContext context, SileroModel model, SileroBatcher batcher, SegmenterSettings settings, boolean emitAudio,
-                  boolean emitProbabilities, long stallMs) {
         this.context = context;
-        this.batcher = batcher;
         this.rate = settings.sampleRate();
         this.converter = new RateConverter(rate, ZERO_CROSSINGS);
         this.stream = model.newStream(rate);
@@ -93,11 +85,7 @@ final class SileroVadNode implements Node {
                 Multi.createFrom().ticks().onExecutor(context.threads().timer()).every(Duration.ofMillis(Math.max(50, stallMs / 4)))
                         .onOverflow().drop().map(t -> TICK));
         // ticks never end: the END marker closes the merged stream, then the segmenter is flushed
-        Multi<Object> body0 = items.select().first(item -> item != END);
-        Multi<Frame> body = batcher == null ? body0.onItem().transformToIterable(this::handle)
-                // one item at a time, in order: a frame's windows are scored (shared runs) before the next item
-                : body0.onItem().transformToMultiAndConcatenate(item -> item instanceof AudioFrame a ? batched(a)
-                        : Multi.createFrom().iterable(handle(item)));
+        Multi<Frame> body = items.select().first(item -> item != END).onItem().transformToIterable(this::handle);
         Multi<Frame> tail = Multi.createFrom().deferred(() -> Multi.createFrom().iterable(flush()));
         return Multi.createBy().concatenating().streams(body, tail);
     }
@@ -129,73 +117,14 @@ final class SileroVadNode implements Node {
             float prob = stream.probability(pending, offset);
             inference.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             windows.increment();
-            scored(prob, offset);
+            appendHistory(pending, offset, window);
+            if (emitProbabilities) {
+                out.add(new EventFrame("vad_prob", ms(segmenter.position()),
+                        Events.fields().put("prob", prob).put("node", context.nodeId())));
+            }
+            segmenter.window(prob);
             offset += window;
         }
-        consumed(offset);
-    }
-
-    private Multi<Frame> batched(AudioFrame a) {
-        var done = handleBatched(a).toCompletableFuture();
-        if (done.isDone() && !done.isCompletedExceptionally()) return Multi.createFrom().iterable(done.join()); // scored in line
-        return Multi.createFrom().completionStage(done).onItem().transformToIterable(l -> l);
-    }
-
-    /**
-     * The batched form of {@link #handle} for an audio frame: each window is scored in a run shared
-     * with other sessions, one after the other (the state carries over), and the frame's output is
-     * complete when the last one is in. Continuations run on whichever thread ran the batch; the
-     * frames of this session still go one at a time.
-     */
-    private java.util.concurrent.CompletionStage<List<Frame>> handleBatched(AudioFrame a) {
-        out = new ArrayList<>(4);
-        lastInputNanos = System.nanoTime();
-        if (originMs < 0) originMs = a.tMs();
-        append(converter.process(Pcm.toMono(a.samples(), a.channels()), a.sampleRate()));
-        return scoreFrom(0).thenApply(offset -> {
-            consumed(offset);
-            if (emitAudio) out.add(a);
-            return out;
-        });
-    }
-
-    /**
-     * Scores the pending windows from {@code offset} on; completes with the offset after the last one.
-     * A loop while scores come back at once (this thread ran the batch), a chain only when one waits.
-     */
-    private java.util.concurrent.CompletionStage<Integer> scoreFrom(int offset) {
-        int window = stream.windowSize();
-        while (pendingLength - offset >= window) {
-            java.util.concurrent.CompletableFuture<Float> score = batcher.score(stream, pending, offset);
-            if (!score.isDone()) {
-                int at = offset;
-                return score.thenCompose(prob -> {
-                    scored(prob, at);
-                    return scoreFrom(at + window);
-                });
-            }
-            try {
-                scored(score.join(), offset);
-            } catch (java.util.concurrent.CompletionException e) {
-                return java.util.concurrent.CompletableFuture.failedFuture(e.getCause());
-            }
-            offset += window;
-        }
-        return java.util.concurrent.CompletableFuture.completedFuture(offset);
-    }
-
-    /** One window's score: kept audio, the optional probability event, the segmenter's step. */
-    private void scored(float prob, int offset) {
-        appendHistory(pending, offset, stream.windowSize());
-        if (emitProbabilities) {
-            out.add(new EventFrame("vad_prob", ms(segmenter.position()),
-                    Events.fields().put("prob", prob).put("node", context.nodeId())));
-        }
-        segmenter.window(prob);
-    }
-
-    /** Drops the scored samples from the pending buffer. */
-    private void consumed(int offset) {
         System.arraycopy(pending, offset, pending, 0, pendingLength - offset);
         pendingLength -= offset;
         trimHistory(segmenter.keepFrom());

@@ -13,8 +13,6 @@ import java.util.Set;
 
 /** `SileroVAD`: speech detection with Silero's reference segmentation semantics. */
 public final class SileroVadType implements NodeType {
-    /** An engine's own remotemedia.vad.batch-max-windows (Integer), read once; `bench vad` sets it for its baseline. */
-    public static final String BATCH_MAX_KEY = "silero-batch-max-windows";
     private static final ParamSchema PARAMS = ParamSchema.of(
             ParamSpec.number("threshold").defaultValue(0.5).min(0).max(1)
                     .doc("speech starts when a window's probability is at least this"),
@@ -64,12 +62,7 @@ public final class SileroVadType implements NodeType {
         SegmenterSettings settings = SegmenterSettings.of(p.integer("sampling_rate"), p.number("threshold"),
                 p.has("neg_threshold") ? p.number("neg_threshold") : null, p.integer("min_speech_duration_ms"),
                 p.integer("min_silence_duration_ms"), p.integer("speech_pad_ms"), p.number("max_speech_duration_s"));
-        int batchMax = context.shared().get(BATCH_MAX_KEY, Integer.class, () -> org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue("remotemedia.vad.batch-max-windows", Integer.class).orElse(16));
-        // one batcher per model and rate, shared by every session of this process
-        SileroBatcher batcher = batchMax <= 1 ? null : context.shared().get("silero-batcher:" + path + ":" + settings.sampleRate(),
-                SileroBatcher.class, () -> new SileroBatcher(model, settings.sampleRate(), batchMax));
-        return new SileroVadNode(context, model, batcher, settings, p.bool("emit_audio"), p.bool("emit_probabilities"),
+        return new SileroVadNode(context, model, settings, p.bool("emit_audio"), p.bool("emit_probabilities"),
                 p.integer("stall_timeout_ms"));
     }
 }

@@ -22,9 +22,7 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 /**
  * `remotemedia bench vad`: (a) a raw ONNX Runtime loop over 512-sample windows, (b) the SileroVAD
- * node on the same audio, (c) N concurrent real-time sessions through the pipeline engine — with
- * windows of different sessions sharing model runs, and the largest N again with each window on its
- * own as the baseline — (d) the node's 48 → 16 kHz conversion by filter length.
+ * node on the same audio, (c) N concurrent real-time sessions through the pipeline engine.
  * Prints median/p99 µs per window, × real time per core, CPU %, heap and RSS.
  */
 public final class VadBenchmark {
@@ -55,14 +53,7 @@ public final class VadBenchmark {
             model.close();
         }
         conversion(out, audio);
-        // warm both paths up first (JIT): whichever ran first used to pay for it
-        PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
-        concurrent(nowhere, audio, 10, Math.min(3, liveSeconds), 0);
-        concurrent(nowhere, audio, 10, Math.min(3, liveSeconds), 1);
-        for (int n : sessionCounts) concurrent(out, audio, n, liveSeconds, 0);
-        // the baseline for the shared runs: the largest count again, every window scored on its own
-        int largest = Arrays.stream(sessionCounts).max().orElse(0);
-        if (largest > 1) concurrent(out, audio, largest, liveSeconds, 1);
+        for (int n : sessionCounts) concurrent(out, audio, n, liveSeconds);
     }
 
     private static long[] raw(PrintWriter out, SileroModel model, float[] audio, int limitSeconds) {
@@ -102,9 +93,8 @@ public final class VadBenchmark {
      * 32 ms frame (one VAD window) every 32 ms — the batch size transports hand over, per the
      * design. CPU is measured over the whole run, clock included.
      */
-    private static void concurrent(PrintWriter out, float[] audio, int sessions, int liveSeconds, int batchMax) {
+    private static void concurrent(PrintWriter out, float[] audio, int sessions, int liveSeconds) {
         try (PipelineEngine engine = PipelineEngine.standalone()) {
-            if (batchMax > 0) engine.shared().put(SileroVadType.BATCH_MAX_KEY, batchMax);
             var manifest = engine.parse("{\"version\":\"v1\",\"nodes\":[{\"id\":\"vad\",\"node_type\":\"SileroVAD\"}]}", "bench");
             List<AudioFrame> frames = AudioFrame.split(audio, RATE, 1, 32);
             int count = Math.min(frames.size(), liveSeconds * 1000 / 32);
@@ -136,12 +126,8 @@ public final class VadBenchmark {
             }
             double wallS = (System.nanoTime() - wall0) / 1e9;
             double cpuS = (ProcessStats.cpuNanos() - cpu0) / 1e9;
-            var batches = engine.shared().keys().stream().filter(k -> k.startsWith("silero-batcher:"))
-                    .map(k -> engine.shared().get(k, SileroBatcher.class, () -> null)).filter(java.util.Objects::nonNull).toList();
-            String sharing = batches.isEmpty() ? "each window on its own" : String.format("windows per run: mean %.1f, largest %d",
-                    batches.get(0).meanBatch(), batches.get(0).largestBatch());
-            out.printf("(c) %3d live sessions (%s): %.1f s wall, CPU %.1f %% of %d cores (%.2f %% of one core per stream), heap %.0f MB, RSS %.0f MB%n",
-                    sessions, sharing, wallS, 100 * cpuS / wallS / ProcessStats.cores(), ProcessStats.cores(),
+            out.printf("(c) %3d live sessions: %.1f s wall, CPU %.1f %% of %d cores (%.2f %% of one core per stream), heap %.0f MB, RSS %.0f MB%n",
+                    sessions, wallS, 100 * cpuS / wallS / ProcessStats.cores(), ProcessStats.cores(),
                     100 * cpuS / wallS / sessions, ProcessStats.heapUsedMb(), ProcessStats.rssMb());
         }
     }

@@ -143,37 +143,6 @@ class SileroVadTest {
         assertTrue(disagree <= n / 50, disagree + " of " + n + " windows decided differently");
     }
 
-    /**
-     * Sessions running at once share model runs, and each still gets exactly its own scores: twelve
-     * sessions, each on the speech shifted by a different amount (so no two states are alike), all
-     * fed at once; every session's probabilities equal a single-stream reference of its own audio.
-     */
-    @Test
-    void concurrentSessionsShareRunsAndKeepTheirOwnState() throws Exception {
-        int sessions = 12;
-        var manifest = engine.parse(vad("{\"emit_probabilities\":true}"), "test");
-        List<float[]> audio = new ArrayList<>();
-        List<java.util.concurrent.CompletableFuture<List<Frame>>> runs = new ArrayList<>();
-        for (int s = 0; s < sessions; s++) {
-            float[] shifted = new float[speech16.samples().length + s * 700];
-            System.arraycopy(speech16.samples(), 0, shifted, s * 700, speech16.samples().length);
-            audio.add(shifted);
-            var frames = dev.remotemedia.pipeline.AudioFrame.split(shifted, 16000, 1, 40);
-            runs.add(engine.open(manifest, "batch-" + s).run(io.smallrye.mutiny.Multi.createFrom().iterable(frames).map(f -> (Frame) f))
-                    .collect().asList().subscribeAsCompletionStage());
-        }
-        for (int s = 0; s < sessions; s++) {
-            List<Float> node = events(runs.get(s).get(120, java.util.concurrent.TimeUnit.SECONDS), "vad_prob").stream()
-                    .map(e -> (float) e.fields().get("prob").asDouble()).toList();
-            List<Float> reference = referenceProbabilities(audio.get(s));
-            assertEquals(reference.size(), node.size(), "session " + s);
-            for (int i = 0; i < node.size(); i++) assertEquals(reference.get(i), node.get(i), 1e-4, "session " + s + ", window " + i);
-        }
-        SileroBatcher batcher = engine.shared().get("silero-batcher::16000", SileroBatcher.class, () -> null);
-        assertTrue(batcher != null && batcher.largestBatch() > 1, "windows of different sessions shared a run: largest batch "
-                + (batcher == null ? "(no batcher)" : batcher.largestBatch()));
-    }
-
     /** Independent reference: plain arrays, context of the last 64 samples, state carried. */
     static List<Float> referenceProbabilities(float[] audio) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
