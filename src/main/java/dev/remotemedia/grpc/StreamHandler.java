@@ -193,11 +193,15 @@ public final class StreamHandler {
         }
 
         private Multi<StreamResponse> unit(DataFrame frame) {
-            if (draining) { // running units finish; this one (new, or queued behind them) goes to another worker now
+            // running units finish; this one (new, or queued behind them) goes to another worker now. An
+            // engine already shut down (a stream outliving its server's stop) answers the same way: a
+            // retryable refusal the client fails over on, not a NodeFailed from a dead thread pool
+            boolean stopped = engine.worker().isShutdown();
+            if (draining || stopped) {
                 if (arrivals.poll() != null) inflight.decrementAndGet();
                 Telemetry.segmentServed(pipelineTag, "refused_draining");
                 return Multi.createFrom().item(error(ErrorKind.Unavailable, "segment " + frame.getSegmentId() + ": " + ServerIdentity.id()
-                        + " is draining (shutting down); retry on another endpoint", frame.getSegmentId(), frame.getSequence()));
+                        + (stopped ? " has stopped" : " is draining (shutting down)") + "; retry on another endpoint", frame.getSegmentId(), frame.getSequence()));
             }
             String problem = null;
             Frame input = null;

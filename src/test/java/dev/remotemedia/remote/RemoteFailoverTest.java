@@ -98,6 +98,30 @@ class RemoteFailoverTest {
         }
     }
 
+    /**
+     * A worker whose engine has stopped while its gRPC stream is still open (seen once in CI: the
+     * server outlived its stop by seconds) refuses segments retryably, so the client fails over —
+     * instead of answering NodeFailed from a terminated thread pool, which ended those segments.
+     */
+    @Test
+    void aWorkerWhoseEngineStoppedRefusesRetryablyAndTheClientFailsOver() throws Exception {
+        var a = servers.start();
+        var b = servers.start();
+        String p = params(List.of(a.address(), b.address()), "\"load_balance_strategy\":\"priority\","
+                + "\"timeout_ms\":1000,\"retry\":{\"max_retries\":2,\"backoff_ms\":50},\"health_check\":{\"interval_ms\":0}");
+        try (RemoteHarness h = new RemoteHarness(p)) {
+            h.sendPaced(2, 10);
+            h.awaitAll(5000);
+            assertEquals(2L, h.servedBy(1, 2).get(a.address()), h.summary());
+            a.closeEngineOnly();
+            h.sendPaced(3, 10);
+            h.awaitAll(10_000);
+            h.assertExactlyOncePerSegmentInOrder();
+            assertEquals(3L, h.servedBy(3, 5).get(b.address()), h.summary());
+            assertTrue(h.events("error").isEmpty(), "no segment ended in an error: " + h.summary());
+        }
+    }
+
     @Test
     void whenEveryEndpointIsDownSegmentsGetAllEndpointsFailedAndLaterOnesSucceed() throws Exception {
         var a = servers.start();

@@ -80,6 +80,11 @@ public final class RemoteServers implements AutoCloseable {
                     .build().start();
         }
 
+        /** Closes the engine but leaves the gRPC server serving: a stream that outlives its server's stop. */
+        public void closeEngineOnly() {
+            engine.close();
+        }
+
         /** Abrupt stop: open streams fail at once, new connections are refused. */
         public void kill() {
             server.shutdownNow();
