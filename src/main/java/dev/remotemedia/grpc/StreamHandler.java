@@ -103,6 +103,13 @@ public final class StreamHandler {
 
     public boolean draining() { return draining; }
 
+    /**
+     * The engine has shut down under a stream still open (a server outliving its stop): its segments
+     * are refused like a draining server's — retryable, so clients fail over — not failed as
+     * NodeFailed by a terminated thread pool.
+     */
+    private boolean stopped() { return engine.worker().isShutdown(); }
+
     /** Waits until no unit is running or the timeout passes; true when idle. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -193,10 +200,8 @@ public final class StreamHandler {
         }
 
         private Multi<StreamResponse> unit(DataFrame frame) {
-            // running units finish; this one (new, or queued behind them) goes to another worker now. An
-            // engine already shut down (a stream outliving its server's stop) answers the same way: a
-            // retryable refusal the client fails over on, not a NodeFailed from a dead thread pool
-            boolean stopped = engine.worker().isShutdown();
+            // running units finish; this one (new, or queued behind them) goes to another worker now
+            boolean stopped = stopped();
             if (draining || stopped) {
                 if (arrivals.poll() != null) inflight.decrementAndGet();
                 Telemetry.segmentServed(pipelineTag, "refused_draining");

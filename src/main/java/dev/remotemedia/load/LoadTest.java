@@ -74,6 +74,8 @@ public final class LoadTest {
         return looped;
     }
 
+    private static final java.net.http.HttpClient METRICS_HTTP = java.net.http.HttpClient.newHttpClient(); // one for every read, not one per read
+
     /** Sum of a counter over its series with transport="webrtc", from the local instance's Prometheus endpoint; -1 if unreadable. */
     private static long webrtcCounter(int httpPort, String name) {
         return Math.round(metricSum(httpPort, name, "transport=\"webrtc\""));
@@ -82,8 +84,7 @@ public final class LoadTest {
     /** The sum of a metric's series whose labels contain {@code label}, from the child's /q/metrics; -1 if unreadable. */
     private static double metricSum(int httpPort, String name, String label) {
         try {
-            var http = java.net.http.HttpClient.newHttpClient();
-            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics")).build(),
+            var r = METRICS_HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             double sum = 0;
             for (String line : r.body().split("\n")) {

@@ -388,20 +388,28 @@ final class WebRtcSession {
             if (channel.getState() == RTCDataChannelState.OPEN) flushEvents();
         }, buffer -> { });
         channel.registerObserver(observer); // no lock held across native calls: they may wait on libwebrtc's threads
-        boolean unused;
-        synchronized (this) { // close() sets closed under this lock, then reads events/channelObserver
-            unused = closed || events != null;
-            if (!unused) {
-                events = channel;
-                channelObserver = observer;
-            }
-        }
-        if (unused) {
+        boolean kept = keepUnlessClosed(() -> {
+            if (events != null) return false; // a second "events" channel
+            events = channel;
+            channelObserver = observer;
+            return true;
+        });
+        if (!kept) {
             observer.detach();
             discard(channel);
         } else if (channel.getState() == RTCDataChannelState.OPEN) {
             flushEvents();
         }
+    }
+
+    /**
+     * Runs {@code keep} (which stores something close() must undo, and says whether it did) under
+     * the session lock, unless close() has begun: close() sets {@code closed} under the same lock
+     * before it reads what to undo, so nothing kept here is missed. False = not kept; the caller
+     * undoes its native side itself.
+     */
+    private synchronized boolean keepUnlessClosed(java.util.function.BooleanSupplier keep) {
+        return !closed && keep.getAsBoolean();
     }
 
     /** Closes and releases a channel the session does not use (off libwebrtc's thread: we may be in its callback). */
@@ -559,12 +567,10 @@ final class WebRtcSession {
             var track = transceiver.getReceiver().getTrack();
             if (track instanceof AudioTrack audio) {
                 audio.addSink(sink); // no lock held across native calls: they may wait on libwebrtc's threads
-                boolean late;
-                synchronized (WebRtcSession.this) { // close() sets closed under this lock, then reads mic
-                    late = closed;
-                    if (!late) mic = audio;
-                }
-                if (late) audio.removeSink(sink); // left in place, the sink would hold the closed session for good
+                if (!keepUnlessClosed(() -> {
+                    mic = audio;
+                    return true;
+                })) audio.removeSink(sink); // left in place, the sink would hold the closed session for good
             } else if (track instanceof VideoTrack v) {
                 if (video == null) { // say so to the client too: a camera that shows nothing is a riddle otherwise
                     LogContext.run(id, 0, () -> LOG.infof("session %s: video track not used (the pipeline has no VideoSample node)", id));

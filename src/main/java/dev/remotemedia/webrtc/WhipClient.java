@@ -70,7 +70,6 @@ public final class WhipClient implements AutoCloseable {
     // one client for every WhipClient of the process: a client per session left an idle HTTP/2
     // connection (and a selector thread) per session open until the garbage collector found it
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final HttpClient http = HTTP;
 
     private final PeerConnectionFactory factory;
     private dev.onvoid.webrtc.media.video.CustomVideoSource camera;
@@ -128,7 +127,7 @@ public final class WhipClient implements AutoCloseable {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(whipUrl)).timeout(timeout)
                 .header("Content-Type", WhipResource.SDP).POST(HttpRequest.BodyPublishers.ofString(sdp));
         if (token != null) req.header("Authorization", "Bearer " + token);
-        HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) return r.statusCode();
         this.token = token;
         this.loopback = loopbackAddress;
@@ -174,7 +173,7 @@ public final class WhipClient implements AutoCloseable {
                 .header("Content-Type", contentType).method("PATCH", HttpRequest.BodyPublishers.ofString(body));
         if (ifMatch != null) req.header("If-Match", ifMatch);
         if (token != null) req.header("Authorization", "Bearer " + token);
-        return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /**
@@ -240,7 +239,7 @@ public final class WhipClient implements AutoCloseable {
         if (location == null) return 0;
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(location)).DELETE();
         if (token != null) req.header("Authorization", "Bearer " + token);
-        return http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static SetSessionDescriptionObserver observer(CompletableFuture<Void> done) {

@@ -120,6 +120,7 @@ class WhipTest {
         for (var ref : refs) assertCollected(ref);
     }
 
+    /** The server's side of {@code client}'s session (the last segment of its Location). */
     private WebRtcSession session(WhipClient client) {
         return sessions.find(client.location().substring(client.location().lastIndexOf('/') + 1)).orElseThrow();
     }
@@ -234,8 +235,7 @@ class WhipTest {
             String ufrag = client.iceUfrag();
             assertEquals(200, client.restartIce(), "ICE restart answered with our new credentials");
             assertTrue(!client.iceUfrag().equals(ufrag), "the client has new credentials");
-            String id = client.location().substring(client.location().lastIndexOf('/') + 1);
-            assertEquals(client.iceUfrag(), sessions.find(id).orElseThrow().remoteIce().ufrag(), "and the server applied them");
+            assertEquals(client.iceUfrag(), session(client).remoteIce().ufrag(), "and the server applied them");
             assertTrue(client.etag() != null && !client.etag().equals(first), "a new ETag after the restart: " + client.etag());
             assertEquals(412, client.patch(WhipResource.SDPFRAG, first, candidate).statusCode(), "the old tag is stale now");
             client.stream(speech.samples());
