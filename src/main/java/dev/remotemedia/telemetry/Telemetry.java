@@ -150,6 +150,11 @@ public final class Telemetry {
         return Counter.builder("remotemedia.vad.windows").description("Silero VAD windows scored").register(registry());
     }
 
+    /** remotemedia_vad_windows_skipped_total: windows under the VAD's silence floor, not scored. */
+    public static Counter vadWindowsSkipped() {
+        return Counter.builder("remotemedia.vad.windows.skipped").description("Silero VAD windows under the silence floor, not scored").register(registry());
+    }
+
     /** remotemedia_segments_total{node_type} */
     public static void segment(String nodeType) {
         Counter.builder("remotemedia.segments").tag("node_type", nodeType).description("Speech segments produced").register(registry()).increment();

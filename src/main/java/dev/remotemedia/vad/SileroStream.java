@@ -85,6 +85,14 @@ public final class SileroStream implements AutoCloseable {
         }
     }
 
+    /**
+     * Passes over a window without scoring it (a silent one): only the context the next window is
+     * scored with moves on; the recurrent state stays as the last scored window left it.
+     */
+    public synchronized void skip(float[] samples, int offset) {
+        System.arraycopy(samples, offset + window - context, tail, 0, context);
+    }
+
     private void bind() {
         inputs = Map.of("input", inputTensor, "state", stateTensor, "sr", rateTensor);
         outputs = Map.of(model.outputNames().get(0), probTensor, model.outputNames().get(1), spareTensor);

@@ -42,6 +42,7 @@ final class SileroVadNode implements Node {
     private final boolean emitAudio;
     private final boolean emitProbabilities;
     private final long stallMs;
+    private final float floorSquared; // mean square below which a window is silence and not scored (0 = score all)
 
     private final RateConverter converter;
     private float[] pending = new float[2048]; // VAD-rate samples not yet scored
@@ -54,10 +55,11 @@ final class SileroVadNode implements Node {
     private int segmentCount;
     private List<Frame> out;
     private final Counter windows = Telemetry.vadWindows();
+    private final Counter skipped = Telemetry.vadWindowsSkipped();
     private final Timer inference = Telemetry.vadInference();
 
     SileroVadNode(NodeContext context, SileroModel model, SegmenterSettings settings, boolean emitAudio,
-                  boolean emitProbabilities, long stallMs) {
+                  boolean emitProbabilities, long stallMs, Double silenceFloorDbfs) {
         this.context = context;
         this.rate = settings.sampleRate();
         this.converter = new RateConverter(rate, ZERO_CROSSINGS);
@@ -65,6 +67,7 @@ final class SileroVadNode implements Node {
         this.emitAudio = emitAudio;
         this.emitProbabilities = emitProbabilities;
         this.stallMs = stallMs;
+        this.floorSquared = silenceFloorDbfs == null ? 0f : (float) Math.pow(10, silenceFloorDbfs / 10);
         this.segmenter = new SpeechSegmenter(settings, new SpeechSegmenter.Listener() {
             @Override
             public void speechStarted(long start) {
@@ -113,10 +116,18 @@ final class SileroVadNode implements Node {
         int window = stream.windowSize();
         int offset = 0;
         while (pendingLength - offset >= window) {
-            long t0 = System.nanoTime();
-            float prob = stream.probability(pending, offset);
-            inference.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-            windows.increment();
+            float prob;
+            // only outside speech: inside it the model's own decay decides where speech ends, as without the floor
+            if (!segmenter.speaking() && silent(pending, offset, window)) {
+                stream.skip(pending, offset);
+                prob = 0f;
+                skipped.increment();
+            } else {
+                long t0 = System.nanoTime();
+                prob = stream.probability(pending, offset);
+                inference.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                windows.increment();
+            }
             appendHistory(pending, offset, window);
             if (emitProbabilities) {
                 out.add(new EventFrame("vad_prob", ms(segmenter.position()),
@@ -128,6 +139,17 @@ final class SileroVadNode implements Node {
         System.arraycopy(pending, offset, pending, 0, pendingLength - offset);
         pendingLength -= offset;
         trimHistory(segmenter.keepFrom());
+    }
+
+    /** Whether the window's mean square is under the silence floor: nothing there for the model to hear. */
+    private boolean silent(float[] samples, int offset, int length) {
+        if (floorSquared == 0f) return false;
+        float limit = floorSquared * length, sum = 0f;
+        for (int i = offset; i < offset + length; i++) {
+            float v = samples[i];
+            sum += v * v;
+        }
+        return sum < limit;
     }
 
     /** The per-frame path without the stream plumbing (for `bench vad`). */

@@ -34,6 +34,10 @@ public final class SileroVadType implements NodeType {
                     .doc("emit a vad_prob event per window (debugging)"),
             ParamSpec.integer("stall_timeout_ms").defaultValue(1000).min(0).max(600000)
                     .doc("close open speech when no audio arrives for this long (0 = never)"),
+            ParamSpec.number("silence_floor_dbfs").min(-120).max(0)
+                    .doc("outside speech, windows quieter than this (RMS, dBFS) are not scored: probability 0, no model run (default: remotemedia.vad.silence-floor-dbfs, -60)"),
+            ParamSpec.bool("score_silence")
+                    .doc("score every window however quiet: the silence floor off (default: remotemedia.vad.score-silence, false)"),
             ParamSpec.string("model_path")
                     .doc("a Silero v5/v6 ONNX file instead of the bundled one (default: remotemedia.vad.model-path)"));
 
@@ -56,13 +60,17 @@ public final class SileroVadType implements NodeType {
     public Node create(NodeContext context, Params p) {
         // remotemedia.vad.model-path (VadConfig) through MicroProfile Config: application.properties in
         // the server; system properties and REMOTEMEDIA_VAD_MODEL_PATH also in the CLI
-        String path = p.optionalString("model_path").orElseGet(() -> org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue("remotemedia.vad.model-path", String.class).orElse(""));
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        String path = p.optionalString("model_path").orElseGet(() -> config.getOptionalValue("remotemedia.vad.model-path", String.class).orElse(""));
+        boolean scoreSilence = p.has("score_silence") ? p.bool("score_silence")
+                : config.getOptionalValue("remotemedia.vad.score-silence", Boolean.class).orElse(false);
+        double floor = p.has("silence_floor_dbfs") ? p.number("silence_floor_dbfs")
+                : config.getOptionalValue("remotemedia.vad.silence-floor-dbfs", Double.class).orElse(-60.0);
         SileroModel model = context.shared().get("silero:" + path, SileroModel.class, () -> SileroModel.load(path));
         SegmenterSettings settings = SegmenterSettings.of(p.integer("sampling_rate"), p.number("threshold"),
                 p.has("neg_threshold") ? p.number("neg_threshold") : null, p.integer("min_speech_duration_ms"),
                 p.integer("min_silence_duration_ms"), p.integer("speech_pad_ms"), p.number("max_speech_duration_s"));
         return new SileroVadNode(context, model, settings, p.bool("emit_audio"), p.bool("emit_probabilities"),
-                p.integer("stall_timeout_ms"));
+                p.integer("stall_timeout_ms"), scoreSilence ? null : floor);
     }
 }

@@ -74,7 +74,7 @@ public final class VadBenchmark {
     private static long[] node(SileroModel model, float[] audio, int limitSeconds) {
         var settings = SegmenterSettings.of(RATE, 0.5, null, 250, 100, 30, 30);
         var ctx = new NodeContext("bench", "vad", Runnable::run, null, new dev.remotemedia.pipeline.SharedServices());
-        SileroVadNode node = new SileroVadNode(ctx, model, settings, false, false, 0);
+        SileroVadNode node = new SileroVadNode(ctx, model, settings, false, false, 0, null);
         int windows = audio.length / WINDOW;
         if (limitSeconds > 0) windows = Math.min(windows, limitSeconds * RATE / WINDOW);
         long[] times = new long[windows];

@@ -1,6 +1,7 @@
 package dev.remotemedia.vad;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 import java.util.Optional;
 
@@ -9,4 +10,12 @@ import java.util.Optional;
 public interface VadConfig {
     /** Silero ONNX file used instead of the bundled model (a node's `model_path` wins; env REMOTEMEDIA_VAD_MODEL_PATH). */
     Optional<String> modelPath();
+
+    /** Outside speech, windows quieter than this (RMS, dBFS) are not scored: probability 0, no model run (a node's `silence_floor_dbfs` wins). */
+    @WithDefault("-60")
+    double silenceFloorDbfs();
+
+    /** Score every window however quiet: the silence floor off (a node's `score_silence` wins). */
+    @WithDefault("false")
+    boolean scoreSilence();
 }

@@ -23,20 +23,27 @@ final class SdpText {
     private static final Pattern OPUS = Pattern.compile("(?m)^a=rtpmap:(\\d+) opus/48000");
 
     /**
-     * Asks the sender for Opus DTX (RFC 7587 {@code usedtx=1}) in the answer we send: during silence a
-     * browser then sends a packet every 400 ms instead of every 20 ms, and this server decodes comfort
-     * noise instead of packets. Speech is unchanged.
+     * Adds Opus format parameters (RFC 7587) to every Opus payload type of the answer we send, unless
+     * the line already has them: what we ask of the sender's encoder, e.g. {@code usedtx=1} (during
+     * silence a packet every 400 ms instead of every 20 ms) or {@code maxplaybackrate=16000} (encode
+     * wideband only: nothing we run uses audio above 8 kHz).
      */
-    static String withOpusDtx(String sdp) {
+    static String withOpusParams(String sdp, java.util.Map<String, String> params) {
         String out = sdp;
         var m = OPUS.matcher(sdp);
         while (m.find()) {
             String pt = m.group(1);
             var fmtp = Pattern.compile("(?m)^(a=fmtp:" + pt + " )([^\\r\\n]*)").matcher(out);
-            if (fmtp.find()) {
-                if (!fmtp.group(2).contains("usedtx=")) out = fmtp.replaceFirst("$1$2;usedtx=1");
+            String have = fmtp.find() ? fmtp.group(2) : null;
+            StringBuilder add = new StringBuilder();
+            params.forEach((k, v) -> {
+                if (have == null || !Pattern.compile("(^|;)\\s*" + Pattern.quote(k) + "=").matcher(have).find()) add.append(';').append(k).append('=').append(v);
+            });
+            if (add.isEmpty()) continue;
+            if (have != null) {
+                out = fmtp.replaceFirst("$1" + java.util.regex.Matcher.quoteReplacement(have + add));
             } else {
-                out = out.replaceFirst("(?m)^(a=rtpmap:" + pt + " opus/48000[^\\r\\n]*)(\\r?\\n)", "$1$2a=fmtp:" + pt + " usedtx=1$2");
+                out = out.replaceFirst("(?m)^(a=rtpmap:" + pt + " opus/48000[^\\r\\n]*)(\\r?\\n)", "$1$2a=fmtp:" + pt + " " + add.substring(1) + "$2");
             }
         }
         return out;

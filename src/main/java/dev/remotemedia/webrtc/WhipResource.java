@@ -88,7 +88,7 @@ public class WhipResource {
                 .ifNoItem().after(Duration.ofMillis(config.iceGatherTimeoutMs() + 5000)).fail()
                 .map(answer -> withAppClassLoader(() -> {
                     String sdp = SdpText.withMaxMessageSize(publicSdp(answer), config.maxMessageBytes());
-                    if (config.opusDtx()) sdp = SdpText.withOpusDtx(sdp);
+                    sdp = SdpText.withOpusParams(sdp, opusParams());
                     dev.remotemedia.telemetry.LogContext.run(session.id, 0, () -> LOG.infof("session %s answered (%s)", session.id, manifest.name()));
                     var r = Response.created(URI.create("/whip/" + session.id)).type(SDP).header("ETag", session.etag()).entity(sdp);
                     iceServerLinks().forEach(link -> r.header("Link", link));
@@ -98,6 +98,14 @@ public class WhipResource {
                     session.close("offer failed: " + e.getMessage());
                     return text(e instanceof WebRtcSession.BadOfferException ? 400 : 500, printable(e.getMessage(), 400));
                 }));
+    }
+
+    /** What the answer asks of the sender's Opus encoder (config: opus-dtx, opus-max-playback-rate-hz). */
+    private java.util.Map<String, String> opusParams() {
+        var params = new java.util.LinkedHashMap<String, String>();
+        if (config.opusDtx()) params.put("usedtx", "1");
+        if (config.opusMaxPlaybackRateHz() < 48000) params.put("maxplaybackrate", Integer.toString(config.opusMaxPlaybackRateHz()));
+        return params;
     }
 
     /** CORS preflight and discovery: what the endpoint accepts, and its ICE servers. */

@@ -109,8 +109,8 @@ class SileroVadTest {
 
     @Test
     void probabilitiesEqualADirectOnnxRuntimeReference() throws Exception {
-        List<Frame> out = run(engine, vad("{\"emit_probabilities\":true}"), speech16.samples(), 16000, 20);
-        List<Float> node = events(out, "vad_prob").stream().map(e -> (float) e.fields().get("prob").asDouble()).toList();
+        List<Frame> out = run(engine, vad("{\"emit_probabilities\":true,\"score_silence\":true}"), speech16.samples(), 16000, 20);
+        List<Float> node = probabilities(out);
         List<Float> reference = referenceProbabilities(speech16.samples());
         assertEquals(reference.size(), node.size());
         for (int i = 0; i < node.size(); i++) assertEquals(reference.get(i), node.get(i), 1e-5, "window " + i);
@@ -124,8 +124,8 @@ class SileroVadTest {
     @Test
     void resampledInputScoresLikeTheOriginal() throws Exception {
         Speech.Layout speech48 = Speech.phrases(dir, 48000, 2.0, 1.5, 2.0, Speech.THREE);
-        List<Frame> out = run(engine, vad("{\"emit_probabilities\":true}"), speech48.samples(), 48000, 20);
-        List<Float> node = events(out, "vad_prob").stream().map(e -> (float) e.fields().get("prob").asDouble()).toList();
+        List<Frame> out = run(engine, vad("{\"emit_probabilities\":true,\"score_silence\":true}"), speech48.samples(), 48000, 20);
+        List<Float> node = probabilities(out);
         List<Float> reference = referenceProbabilities(speech16.samples());
         int n = Math.min(node.size(), reference.size());
         assertTrue(n >= reference.size() - 2, node.size() + " windows vs " + reference.size());
@@ -141,6 +141,44 @@ class SileroVadTest {
                 sum / n, max, disagree, n);
         assertTrue(sum / n < 0.02, "mean difference " + sum / n);
         assertTrue(disagree <= n / 50, disagree + " of " + n + " windows decided differently");
+    }
+
+    /**
+     * Outside speech, windows under the silence floor (here: the digital silence between phrases) are
+     * not scored — probability exactly 0, which the model itself never answers — and the speech found
+     * is the same: inside speech every window is scored, so ends fall where the model puts them.
+     */
+    @Test
+    void windowsUnderTheSilenceFloorAreNotScoredAndFindTheSameSpeech() {
+        List<Frame> gated = run(engine, vad("{\"emit_probabilities\":true}"), speech16.samples(), 16000, 20);
+        List<Frame> scored = run(engine, vad("{\"emit_probabilities\":true,\"score_silence\":true}"), speech16.samples(), 16000, 20);
+        long skipped = probabilities(gated).stream().filter(p -> p == 0f).count();
+        assertTrue(skipped > 150, "most of the 7 s of silence around the phrases (~220 windows) is skipped; skipped " + skipped);
+        assertEquals(0, probabilities(scored).stream().filter(p -> p == 0f).count(), "scored windows are never exactly 0");
+        assertLayout(speech16, segments(gated));
+        List<SpeechSegment> a = segments(gated), b = segments(scored);
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(b.get(i).startMs(), a.get(i).startMs(), 32, "segment " + (i + 1) + " start, gated vs scored");
+            assertEquals(b.get(i).endMs(), a.get(i).endMs(), 32, "segment " + (i + 1) + " end, gated vs scored");
+        }
+    }
+
+    /** A noise floor above the silence floor is scored like speech would be; raising the floor skips it again. */
+    @Test
+    void audibleNoiseIsScoredUnlessTheFloorIsRaised() {
+        float[] noisy = speech16.samples().clone();
+        float[] noise = Signals.noise(16000, noisy.length / 16000.0 + 1, -50, 7);
+        for (int i = 0; i < noisy.length; i++) noisy[i] += noise[i];
+        List<Frame> atDefault = run(engine, vad("{\"emit_probabilities\":true}"), noisy, 16000, 20);
+        assertEquals(0, probabilities(atDefault).stream().filter(p -> p == 0f).count(), "-50 dBFS noise is over the -60 dBFS floor: every window scored");
+        assertLayout(speech16, segments(atDefault));
+        List<Frame> raised = run(engine, vad("{\"emit_probabilities\":true,\"silence_floor_dbfs\":-45}"), noisy, 16000, 20);
+        assertTrue(probabilities(raised).stream().filter(p -> p == 0f).count() > 150, "under a -45 dBFS floor the noise between phrases is skipped");
+        assertLayout(speech16, segments(raised));
+    }
+
+    private static List<Float> probabilities(List<Frame> out) {
+        return events(out, "vad_prob").stream().map(e -> (float) e.fields().get("prob").asDouble()).toList();
     }
 
     /** Independent reference: plain arrays, context of the last 64 samples, state carried. */

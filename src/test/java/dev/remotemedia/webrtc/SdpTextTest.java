@@ -6,19 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SdpTextTest {
+    private static final java.util.Map<String, String> DTX = java.util.Map.of("usedtx", "1");
+
     @Test
     void asksForOpusDtxInTheAnswerOnceAndLeavesOtherCodecsAlone() {
         String answer = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\na=rtpmap:111 opus/48000/2\r\n"
                 + "a=fmtp:111 minptime=10;useinbandfec=1\r\na=rtpmap:0 PCMU/8000\r\n";
-        String dtx = SdpText.withOpusDtx(answer);
+        String dtx = SdpText.withOpusParams(answer, DTX);
         assertTrue(dtx.contains("a=fmtp:111 minptime=10;useinbandfec=1;usedtx=1\r\n"), dtx);
-        assertEquals(dtx, SdpText.withOpusDtx(dtx), "idempotent");
+        assertEquals(dtx, SdpText.withOpusParams(dtx, DTX), "idempotent");
         assertTrue(dtx.contains("a=rtpmap:0 PCMU/8000\r\n") && !dtx.contains("a=fmtp:0"), dtx);
     }
 
     @Test
     void addsAnFmtpLineWhenOpusHasNone() {
-        String dtx = SdpText.withOpusDtx("m=audio 9 RTP/SAVPF 96\r\na=rtpmap:96 opus/48000/2\r\na=sendrecv\r\n");
+        String dtx = SdpText.withOpusParams("m=audio 9 RTP/SAVPF 96\r\na=rtpmap:96 opus/48000/2\r\na=sendrecv\r\n", DTX);
         assertTrue(dtx.contains("a=rtpmap:96 opus/48000/2\r\na=fmtp:96 usedtx=1\r\na=sendrecv"), dtx);
     }
 }
