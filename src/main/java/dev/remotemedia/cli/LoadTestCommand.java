@@ -1,6 +1,7 @@
 package dev.remotemedia.cli;
 
 import dev.remotemedia.load.LoadTest;
+import dev.remotemedia.load.Sweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +17,10 @@ import java.util.concurrent.Callable;
 @Command(name = "load-test", description = "Live load with fault injection; exit 1 if any segment is lost or duplicated.")
 final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--via", defaultValue = "grpc", description = "webrtc | grpc (default: ${DEFAULT-VALUE}).") String via;
-    @Option(names = "--sessions", defaultValue = "5") int sessions;
+    @Option(names = "--sessions", defaultValue = "5", split = ",", description = "Sessions; a list (10,20,30,40) runs a sweep "
+            + "(WebRTC): the local instance's CPU per added session as a least-squares slope.") List<Integer> sessions;
+    @Option(names = "--baseline-property", description = "In a sweep, also run every point with this -D property on the local "
+            + "instance (KEY=VALUE, repeatable), alternating, and print both slopes side by side.") List<String> baseline = List.of();
     @Option(names = "--remotes", defaultValue = "2", description = "Remote instances started on loopback.") int remotes;
     @Option(names = "--duration", defaultValue = "30s", description = "e.g. 120s, 2m.") String duration;
     @Option(names = "--endpoints", split = ",", description = "Use these remotes (H:P,...) instead of starting them.") List<String> endpoints = List.of();
@@ -39,8 +43,12 @@ final class LoadTestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!via.equals("grpc") && !via.equals("webrtc")) throw new IllegalArgumentException("--via must be webrtc or grpc");
-        var options = new LoadTest.Options(via, sessions, remotes, parse(duration), endpoints, wav, opt(killAfter), opt(restartAfter),
-                killAll, delayMs, blackhole, report, timeoutMs, cycles, workersDns, tolerance);
+        var options = new LoadTest.Options(via, sessions.get(0), remotes, parse(duration), endpoints, wav, opt(killAfter), opt(restartAfter),
+                killAll, delayMs, blackhole, report, timeoutMs, cycles, workersDns, tolerance, List.of());
+        if (sessions.size() > 1 || !baseline.isEmpty()) {
+            if (!via.equals("webrtc")) throw new IllegalArgumentException("a sweep (--sessions N,M,… or --baseline-property) needs --via webrtc");
+            return new Sweep(options, sessions, baseline.stream().map(p -> "-D" + p).toList(), spec.commandLine().getOut()).run();
+        }
         return new LoadTest(options, spec.commandLine().getOut()).run();
     }
 

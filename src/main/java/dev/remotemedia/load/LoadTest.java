@@ -40,7 +40,19 @@ public final class LoadTest {
     /** Options, as given on the command line. */
     public record Options(String via, int sessions, int remotes, Duration duration, List<String> endpoints, Path wav,
                           Duration killAfter, Duration restartAfter, boolean killAll, long delayRemoteMs, boolean blackhole,
-                          Path report, long timeoutMs, int cycles, boolean workersDns, double tolerancePercent) {}
+                          Path report, long timeoutMs, int cycles, boolean workersDns, double tolerancePercent,
+                          List<String> localProperties) {
+        /** The same run with another session count and extra -D properties for the local instance. */
+        Options with(int sessions, List<String> localProperties) {
+            return new Options(via, sessions, remotes, duration, endpoints, wav, killAfter, restartAfter, killAll, delayRemoteMs, blackhole,
+                    null, timeoutMs, cycles, workersDns, tolerancePercent, localProperties);
+        }
+    }
+
+    /** What a WebRTC run measured, for the sweep: the local instance's steady CPU without the JIT, what it shed, the verdict. */
+    public record Result(int sessions, double localCpu, double jitCpu, double generatorCpu, long framesShed, long framesSent, boolean passed) {
+        double shedPercent() { return framesSent <= 0 ? 0 : 100.0 * Math.max(0, framesShed) / framesSent; }
+    }
 
     /** The name the workers share in --workers-dns mode (resolved through the hosts file run.sh passes to the JDK). */
     static final String WORKERS_NAME = "remotemedia-workers.load.test";
@@ -61,6 +73,10 @@ public final class LoadTest {
     /** Local instance's steady-state CPU by thread group, % of one core (WebRTC runs). */
     private final Map<String, Double> steadyCpu = new java.util.TreeMap<>();
     private int expectedPerSession = -1;
+    private Result result;
+
+    /** The last run's figures (WebRTC runs), or null. */
+    public Result result() { return result; }
 
     /** The input every engine session gets (and the offline count runs on): the WAV at 16 kHz in 20 ms frames, looped for the duration. */
     private List<AudioFrame> loopedFrames(Wav.Audio wav) {
@@ -150,6 +166,10 @@ public final class LoadTest {
         if (o.report() != null) Files.writeString(o.report(), json + "\n");
         printSummary(report);
         List<String> failures = verdict();
+        double jit = steadyCpu.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre")).mapToDouble(Map.Entry::getValue).sum();
+        double all = steadyCpu.values().stream().mapToDouble(Double::doubleValue).sum();
+        result = new Result(o.sessions(), round(all - jit), round(jit), report.at("/cpu_percent/generator").asDouble(), framesShed, framesSent,
+                failures.isEmpty());
         out.println(failures.isEmpty() ? "PASS: nothing lost, duplicated or shed (tolerance " + o.tolerancePercent() + " %)"
                 : "FAIL: " + String.join("; ", failures));
         return failures.isEmpty() ? 0 : 1;
@@ -256,6 +276,7 @@ public final class LoadTest {
                 "-Dremotemedia.webrtc.public-address=127.0.0.1", "-Dremotemedia.webrtc.any-address-ports=true",
                 "-Dremotemedia.webrtc.max-sessions=" + (o.sessions() + 10),
                 "-Dremotemedia.webrtc.max-sessions-per-address=0")); // every generated client comes from 127.0.0.1
+        props.addAll(o.localProperties());
         if (System.getProperty("jdk.net.hosts.file") != null) {
             props.addAll(List.of("-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file"), "-Dsun.net.inetaddr.ttl=0"));
         }

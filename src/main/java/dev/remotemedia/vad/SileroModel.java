@@ -24,13 +24,21 @@ public final class SileroModel implements AutoCloseable {
     /** The vendored file (see THIRD-PARTY-NOTICES.md). */
     public static final String BUNDLED = "models/silero/silero_vad.onnx";
     public static final String BUNDLED_SHA256 = "1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3";
+    /**
+     * The same model specialised to 16 kHz, batch 1 (tools/silero_vad_16k.py): every `If` replaced by
+     * the branch such a stream takes. Scores identically, ≈ 17 % less CPU per window.
+     */
+    public static final String BUNDLED_16K = "models/silero/silero_vad_16k.onnx";
+    public static final String BUNDLED_16K_SHA256 = "255f63b24e9e2addeaf7c78e4435477da8c4285c6f54328c93bae5b6b4b5ce28";
 
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String source;
     private final java.util.List<String> outputNames; // probability, then the new state (as the exports name them)
+    private final boolean only16k;
 
-    private SileroModel(byte[] bytes, String source) throws OrtException {
+    private SileroModel(byte[] bytes, String source, boolean only16k) throws OrtException {
+        this.only16k = only16k;
         this.env = OnnxSessions.environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
@@ -47,24 +55,36 @@ public final class SileroModel implements AutoCloseable {
 
     /** Loads the bundled model (checksum verified) or, when {@code modelPath} is set, that file. */
     public static SileroModel load(String modelPath) {
-        String source = modelPath == null || modelPath.isBlank() ? "classpath:" + BUNDLED : modelPath;
+        return load(modelPath, 0);
+    }
+
+    /**
+     * As {@link #load(String)}, for streams at {@code sampleRate} only: the bundled model at 16 kHz
+     * is then its specialised version ({@link #BUNDLED_16K}). A file named by the user is used as is.
+     */
+    public static SileroModel load(String modelPath, int sampleRate) {
+        boolean bundled = modelPath == null || modelPath.isBlank();
+        boolean only16k = bundled && sampleRate == 16000;
+        String resource = only16k ? BUNDLED_16K : BUNDLED;
+        String source = bundled ? "classpath:" + resource : modelPath;
         try {
             byte[] bytes;
-            if (modelPath == null || modelPath.isBlank()) {
-                try (InputStream in = SileroModel.class.getClassLoader().getResourceAsStream(BUNDLED)) {
+            if (bundled) {
+                try (InputStream in = SileroModel.class.getClassLoader().getResourceAsStream(resource)) {
                     if (in == null) throw unavailable(source, "the bundled model is missing from the classpath");
                     bytes = in.readAllBytes();
                 }
+                String expected = only16k ? BUNDLED_16K_SHA256 : BUNDLED_SHA256;
                 String sha = sha256(bytes);
-                if (!BUNDLED_SHA256.equals(sha)) {
-                    throw unavailable(source, "checksum mismatch: expected sha256 " + BUNDLED_SHA256 + ", got " + sha);
+                if (!expected.equals(sha)) {
+                    throw unavailable(source, "checksum mismatch: expected sha256 " + expected + ", got " + sha);
                 }
             } else {
                 Path p = Path.of(modelPath);
                 if (!Files.isRegularFile(p)) throw unavailable(source, "file not found");
                 bytes = Files.readAllBytes(p);
             }
-            return new SileroModel(bytes, source);
+            return new SileroModel(bytes, source, only16k);
         } catch (IOException | OrtException e) {
             throw unavailable(source, e.getMessage());
         }
@@ -91,6 +111,7 @@ public final class SileroModel implements AutoCloseable {
 
     /** A fresh per-stream state (recurrent state + 64-sample context) for this model. */
     public SileroStream newStream(int sampleRate) {
+        if (only16k && sampleRate != 16000) throw new IllegalArgumentException(source + " serves 16 kHz streams only, not " + sampleRate + " Hz");
         return new SileroStream(this, sampleRate);
     }
 

@@ -66,8 +66,9 @@ public final class SileroVadType implements NodeType {
                 : config.getOptionalValue("remotemedia.vad.score-silence", Boolean.class).orElse(false);
         double floor = p.has("silence_floor_dbfs") ? p.number("silence_floor_dbfs")
                 : config.getOptionalValue("remotemedia.vad.silence-floor-dbfs", Double.class).orElse(-60.0);
-        SileroModel model = context.shared().get("silero:" + path, SileroModel.class, () -> SileroModel.load(path));
-        SegmenterSettings settings = SegmenterSettings.of(p.integer("sampling_rate"), p.number("threshold"),
+        int rate = p.integer("sampling_rate");
+        SileroModel model = context.shared().get("silero:" + path + ":" + rate, SileroModel.class, () -> SileroModel.load(path, rate));
+        SegmenterSettings settings = SegmenterSettings.of(rate, p.number("threshold"),
                 p.has("neg_threshold") ? p.number("neg_threshold") : null, p.integer("min_speech_duration_ms"),
                 p.integer("min_silence_duration_ms"), p.integer("speech_pad_ms"), p.number("max_speech_duration_s"));
         return new SileroVadNode(context, model, settings, p.bool("emit_audio"), p.bool("emit_probabilities"),

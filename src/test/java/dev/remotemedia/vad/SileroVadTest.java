@@ -256,6 +256,27 @@ class SileroVadTest {
     void checksumOfTheBundledModelMatches() throws Exception {
         byte[] bytes = SileroVadTest.class.getClassLoader().getResourceAsStream(SileroModel.BUNDLED).readAllBytes();
         assertEquals(SileroModel.BUNDLED_SHA256, SileroModel.sha256(bytes));
+        byte[] specialised = SileroVadTest.class.getClassLoader().getResourceAsStream(SileroModel.BUNDLED_16K).readAllBytes();
+        assertEquals(SileroModel.BUNDLED_16K_SHA256, SileroModel.sha256(specialised));
+    }
+
+    /** The 16 kHz specialisation (tools/silero_vad_16k.py) computes what the vendored export computes, window by window. */
+    @Test
+    void theSpecialised16kModelScoresExactlyLikeTheVendoredExport() {
+        try (SileroModel vendored = SileroModel.load(null); SileroModel specialised = SileroModel.load(null, 16000);
+             SileroStream a = vendored.newStream(16000); SileroStream b = specialised.newStream(16000)) {
+            assertTrue(specialised.source().endsWith(SileroModel.BUNDLED_16K), specialised.source());
+            float[] audio = speech16.samples();
+            int speech = 0;
+            for (int off = 0; off + 512 <= audio.length; off += 512) {
+                float pa = a.probability(audio, off), pb = b.probability(audio, off);
+                assertEquals(pa, pb, 1e-6, "window " + off / 512);
+                if (pa > 0.5f) speech++;
+            }
+            assertTrue(speech > 50, "the comparison covers speech: " + speech + " windows over 0.5");
+            var e = assertThrows(IllegalArgumentException.class, () -> specialised.newStream(8000));
+            assertTrue(e.getMessage().contains("16 kHz streams only"), e.getMessage());
+        }
     }
 
     private static void sleep(long ms) {

@@ -23,4 +23,16 @@ class SdpTextTest {
         String dtx = SdpText.withOpusParams("m=audio 9 RTP/SAVPF 96\r\na=rtpmap:96 opus/48000/2\r\na=sendrecv\r\n", DTX);
         assertTrue(dtx.contains("a=rtpmap:96 opus/48000/2\r\na=fmtp:96 usedtx=1\r\na=sendrecv"), dtx);
     }
+
+    @Test
+    void addsOnlyTheParametersTheOfferedLineLacks() {
+        String answer = "m=audio 9 RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10; maxplaybackrate=24000\r\n";
+        var params = new java.util.LinkedHashMap<String, String>();
+        params.put("usedtx", "1");
+        params.put("maxplaybackrate", "16000");
+        String out = SdpText.withOpusParams(answer, params);
+        assertTrue(out.contains("a=fmtp:111 minptime=10; maxplaybackrate=24000;usedtx=1\r\n"), "a value already there is kept: " + out);
+        String fresh = SdpText.withOpusParams("m=audio 9 RTP/SAVPF 96\r\na=rtpmap:96 opus/48000/2\r\n", params);
+        assertTrue(fresh.contains("a=fmtp:96 usedtx=1;maxplaybackrate=16000\r\n"), fresh);
+    }
 }
