@@ -164,6 +164,12 @@ public final class WhipClient implements AutoCloseable {
         return ice == null ? null : ice.ufrag();
     }
 
+    /** The server's answer as applied (null before {@link #connect}). */
+    public String answerSdp() {
+        var answer = pc.getRemoteDescription();
+        return answer == null ? null : answer.sdp;
+    }
+
     /** The session's ETag from the server (changes with every ICE restart). */
     public String etag() { return etag; }
 

@@ -89,6 +89,7 @@ public class WhipResource {
                 .map(answer -> withAppClassLoader(() -> {
                     String sdp = SdpText.withMaxMessageSize(publicSdp(answer), config.maxMessageBytes());
                     sdp = SdpText.withOpusParams(sdp, opusParams());
+                    if (config.opusPtimeMs() != 20) sdp = SdpText.withAudioPtime(sdp, config.opusPtimeMs());
                     dev.remotemedia.telemetry.LogContext.run(session.id, 0, () -> LOG.infof("session %s answered (%s)", session.id, manifest.name()));
                     var r = Response.created(URI.create("/whip/" + session.id)).type(SDP).header("ETag", session.etag()).entity(sdp);
                     iceServerLinks().forEach(link -> r.header("Link", link));

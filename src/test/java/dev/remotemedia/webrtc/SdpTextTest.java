@@ -35,4 +35,14 @@ class SdpTextTest {
         String fresh = SdpText.withOpusParams("m=audio 9 RTP/SAVPF 96\r\na=rtpmap:96 opus/48000/2\r\n", params);
         assertTrue(fresh.contains("a=fmtp:96 usedtx=1;maxplaybackrate=16000\r\n"), fresh);
     }
+
+    @Test
+    void asksForAPtimeInTheAudioSectionOnly() {
+        String answer = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=rtpmap:111 opus/48000/2\r\n"
+                + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:1\r\n";
+        String out = SdpText.withAudioPtime(answer, 40);
+        assertTrue(out.contains("a=mid:0\r\na=ptime:40\r\na=rtpmap:111"), out);
+        assertEquals(1, out.split("a=ptime:", -1).length - 1, "once, in the audio section: " + out);
+        assertEquals(out, SdpText.withAudioPtime(out, 60), "a ptime already there is kept");
+    }
 }

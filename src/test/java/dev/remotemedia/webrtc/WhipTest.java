@@ -66,6 +66,10 @@ class WhipTest {
         Speech.Layout speech = Speech.phrases(dir, 48000, 1.0, 1.5, 1.5, Speech.THREE);
         try (WhipClient client = new WhipClient(factory, false)) {
             assertEquals(201, client.connect(whip + "?pipeline=dev-local", null, "127.0.0.1", Duration.ofSeconds(10)));
+            // the answer asks for wideband Opus with DTX by default; the phrases below are found through it
+            String pt = client.answerSdp().lines().filter(l -> l.matches("a=rtpmap:\\d+ opus/.*")).findFirst().orElseThrow().replaceAll("a=rtpmap:(\\d+) .*", "$1");
+            String opus = client.answerSdp().lines().filter(l -> l.startsWith("a=fmtp:" + pt + " ")).findFirst().orElse("");
+            assertTrue(opus.contains("maxplaybackrate=16000") && opus.contains("usedtx=1"), client.answerSdp());
             client.stream(speech.samples());
             long deadline = System.currentTimeMillis() + 15_000;
             while (events(client, "result").size() < 3 && System.currentTimeMillis() < deadline) Thread.sleep(100);
