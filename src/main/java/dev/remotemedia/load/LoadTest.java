@@ -70,6 +70,8 @@ public final class LoadTest {
     /** The local instance's VAD, the same in the load and in the offline count of what the audio holds. */
     private static final String VAD_NODE = "{\"id\":\"vad\",\"node_type\":\"SileroVAD\",\"params\":{\"min_silence_duration_ms\":300}}";
     private long framesShed = -1;
+    private long vadScored = -1;
+    private long vadSkipped = -1;
     /** Local instance's steady-state CPU by thread group, % of one core (WebRTC runs). */
     private final Map<String, Double> steadyCpu = new java.util.TreeMap<>();
     private int expectedPerSession = -1;
@@ -97,14 +99,14 @@ public final class LoadTest {
         return Math.round(metricSum(httpPort, name, "transport=\"webrtc\""));
     }
 
-    /** The sum of a metric's series whose labels contain {@code label}, from the child's /q/metrics; -1 if unreadable. */
+    /** The sum of a metric's series whose labels contain {@code label} ("" = any series, untagged too), from the child's /q/metrics; -1 if unreadable. */
     private static double metricSum(int httpPort, String name, String label) {
         try {
             var r = METRICS_HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             double sum = 0;
             for (String line : r.body().split("\n")) {
-                if (line.startsWith(name + "{") && line.contains(label)) {
+                if (line.startsWith(name + "{") && line.contains(label) || label.isEmpty() && line.startsWith(name + " ")) {
                     sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }
@@ -330,6 +332,8 @@ public final class LoadTest {
             while (!tally.settled() && System.currentTimeMillis() < deadline) Thread.sleep(200);
             framesReceived = webrtcCounter(local.httpPort, "remotemedia_frames_in_total");
             framesShed = webrtcCounter(local.httpPort, "remotemedia_frames_dropped_total");
+            vadScored = Math.round(metricSum(local.httpPort, "remotemedia_vad_windows_total", ""));
+            vadSkipped = Math.round(metricSum(local.httpPort, "remotemedia_vad_windows_skipped_total", ""));
         } finally {
             for (WhipClient c : clients) {
                 try {
@@ -488,6 +492,7 @@ public final class LoadTest {
             // dropped = what the server itself counted as shed (received > sent is normal: libwebrtc
             // delivers silence callbacks before media flows, so sent − received says nothing)
             r.put("frames_sent", framesSent).put("frames_received", framesReceived).put("dropped_frames", framesShed);
+            r.put("vad_windows_scored", vadScored).put("vad_windows_skipped", vadSkipped); // skipped: under the silence floor
         }
         ObjectNode err = r.putObject("errors");
         tally.errors().forEach(err::put);
@@ -519,6 +524,10 @@ public final class LoadTest {
         out.println("+----------+----------+---------+------+------------+--------------------------------+");
         out.printf("segments cut %d of %d expected; frames shed by the local instance: %s%n", r.get("segments_sent").asInt(),
                 r.get("segments_expected").asLong(), r.has("dropped_frames") ? r.get("dropped_frames").asText() : "n/a (in-process)");
+        if (r.has("vad_windows_scored")) {
+            out.printf("VAD windows on the local instance: %d scored, %d skipped under the silence floor%n",
+                    r.get("vad_windows_scored").asLong(), r.get("vad_windows_skipped").asLong());
+        }
         out.println("| sessions | segments | results | lost | duplicated | latency p50/p90/p99/max ms     |");
         out.printf("| %8d | %8d | %7d | %4d | %10d | %-30s |%n", r.get("sessions").asInt(), r.get("segments_sent").asInt(),
                 r.get("results").asInt(), r.get("lost").asInt(), r.get("duplicated").asInt(),

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,5 +50,35 @@ class LoadTestShortIT {
         assertTrue(log.contains("RSS slope (least squares over"), log);
         assertTrue(log.contains("Java heap used after GC"), log);
         assertTrue(log.contains("of which the JVM's own (native memory tracking, committed)") && log.contains("outside the JVM"), log);
+    }
+
+    /**
+     * The sweep: one run per count, each next to a baseline run with a -D property on the local
+     * instance (here: the VAD's silence floor off, which its own counters must show), then the table
+     * and the slope per added session.
+     */
+    @Test
+    void sweepPrintsTheSlopeNextToItsBaseline() throws Exception {
+        Path out = Files.createDirectories(Path.of("target/load-test-sweep"));
+        Speech.Layout speech = Speech.phrases(out, 16000, 1.0, 1.5, 1.5, Speech.THREE);
+        Process p = new ProcessBuilder("bash", "load-tests/run.sh", "--via", "webrtc", "--remotes", "1", "--sessions", "1,3",
+                "--duration", "12s", "--baseline-property", "remotemedia.vad.score-silence=true", "--wav", speech.file().toString())
+                .redirectErrorStream(true).redirectOutput(out.resolve("run.log").toFile()).start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "sweep finished");
+        String log = Files.readString(out.resolve("run.log"));
+        assertEquals(0, p.exitValue(), log);
+        var vad = java.util.regex.Pattern.compile("VAD windows on the local instance: (\\d+) scored, (\\d+) skipped").matcher(log);
+        List<long[]> runs = new java.util.ArrayList<>();
+        while (vad.find()) runs.add(new long[] {Long.parseLong(vad.group(1)), Long.parseLong(vad.group(2))});
+        assertEquals(4, runs.size(), "baseline and current for each of 2 counts: " + log);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(runs.get(i)[0] > 0, "windows scored in run " + i);
+            if (i % 2 == 0) assertEquals(0, runs.get(i)[1], "the baseline scores silence too (the property reached it): " + log);
+            else assertTrue(runs.get(i)[1] > 0, "the current configuration skips the pauses: " + log);
+        }
+        assertTrue(log.matches("(?s).*\\n1 +\\| +[0-9.]+ / .*\\| +[0-9.]+ / .*"), log);
+        assertTrue(log.matches("(?s).*\\n3 +\\| +[0-9.]+ / .*\\| +[0-9.]+ / .*"), log);
+        assertTrue(log.matches("(?s).*per added session \\(least-squares slope over the counts that shed nothing\\): current -?[0-9.]+ % of a core "
+                + "\\(over \\[1, 3\\] sessions\\), baseline -?[0-9.]+ % of a core.*"), log);
     }
 }
