@@ -17,6 +17,13 @@ public record AudioLevels(int samples, double durationMs, double rmsDbfs, double
         return new AudioLevels(frames, frames * 1000.0 / sampleRate, dbfs(rms), dbfs(peak));
     }
 
+    /** Mean of the squared samples in {@code [offset, offset + length)}: the power an RMS level is the root of. */
+    public static double meanSquare(float[] samples, int offset, int length) {
+        double sum = 0;
+        for (int i = offset; i < offset + length; i++) sum += (double) samples[i] * samples[i];
+        return length == 0 ? 0 : sum / length;
+    }
+
     public static double dbfs(double linear) {
         return linear <= 0 ? FLOOR_DBFS : Math.max(FLOOR_DBFS, 20 * Math.log10(linear));
     }

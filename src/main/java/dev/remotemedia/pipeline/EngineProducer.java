@@ -13,9 +13,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class EngineProducer {
     @Produces
     @ApplicationScoped
-    PipelineEngine engine(PipelineConfig config, ModelsConfig models, dev.remotemedia.vad.VadConfig vad) {
-        // vad: injected so Quarkus registers remotemedia.vad.* (unreferenced mappings are not, and a
-        // -Dremotemedia.vad.… then fails start-up); SileroVAD reads it through MicroProfile Config, as in the CLI
+    PipelineEngine engine(PipelineConfig config, ModelsConfig models) {
         int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
         int workers = config.pipeline().workerThreads() > 0 ? config.pipeline().workerThreads() : cores;
         int blocking = config.pipeline().blockingThreads() > 0 ? config.pipeline().blockingThreads() : cores;

@@ -71,7 +71,7 @@ public final class SileroStream implements AutoCloseable {
         if (closed) throw new IllegalStateException("VAD stream already closed");
         input.clear();
         input.put(tail).put(samples, offset, window);
-        System.arraycopy(samples, offset + window - context, tail, 0, context);
+        keepContext(samples, offset);
         // outputs are written into our own tensors (no allocation per window), the new state into the
         // spare buffer, which then becomes the input state: no copy either
         try (OrtSession.Result r = model.session().run(inputs, outputs)) {
@@ -90,6 +90,11 @@ public final class SileroStream implements AutoCloseable {
      * scored with moves on; the recurrent state stays as the last scored window left it.
      */
     public synchronized void skip(float[] samples, int offset) {
+        keepContext(samples, offset);
+    }
+
+    /** The window's last {@code context} samples: what the next window is scored with in front of it. */
+    private void keepContext(float[] samples, int offset) {
         System.arraycopy(samples, offset + window - context, tail, 0, context);
     }
 

@@ -1,5 +1,6 @@
 package dev.remotemedia.vad;
 
+import dev.remotemedia.audio.AudioLevels;
 import dev.remotemedia.audio.Pcm;
 import dev.remotemedia.audio.RateConverter;
 import dev.remotemedia.pipeline.AudioFrame;
@@ -42,7 +43,7 @@ final class SileroVadNode implements Node {
     private final boolean emitAudio;
     private final boolean emitProbabilities;
     private final long stallMs;
-    private final float floorSquared; // mean square below which a window is silence and not scored (0 = score all)
+    private final double floorSquared; // mean square below which a window is silence and not scored (0 = score all)
 
     private final RateConverter converter;
     private float[] pending = new float[2048]; // VAD-rate samples not yet scored
@@ -67,7 +68,7 @@ final class SileroVadNode implements Node {
         this.emitAudio = emitAudio;
         this.emitProbabilities = emitProbabilities;
         this.stallMs = stallMs;
-        this.floorSquared = silenceFloorDbfs == null ? 0f : (float) Math.pow(10, silenceFloorDbfs / 10);
+        this.floorSquared = silenceFloorDbfs == null ? 0 : Math.pow(10, silenceFloorDbfs / 10);
         this.segmenter = new SpeechSegmenter(settings, new SpeechSegmenter.Listener() {
             @Override
             public void speechStarted(long start) {
@@ -143,13 +144,7 @@ final class SileroVadNode implements Node {
 
     /** Whether the window's mean square is under the silence floor: nothing there for the model to hear. */
     private boolean silent(float[] samples, int offset, int length) {
-        if (floorSquared == 0f) return false;
-        float limit = floorSquared * length, sum = 0f;
-        for (int i = offset; i < offset + length; i++) {
-            float v = samples[i];
-            sum += v * v;
-        }
-        return sum < limit;
+        return floorSquared > 0 && AudioLevels.meanSquare(samples, offset, length) < floorSquared;
     }
 
     /** The per-frame path without the stream plumbing (for `bench vad`). */

@@ -58,7 +58,7 @@ public final class SileroVadType implements NodeType {
 
     @Override
     public Node create(NodeContext context, Params p) {
-        // remotemedia.vad.model-path (VadConfig) through MicroProfile Config: application.properties in
+        // remotemedia.vad.* (VadConfig) through MicroProfile Config: application.properties in
         // the server; system properties and REMOTEMEDIA_VAD_MODEL_PATH also in the CLI
         var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         String path = p.optionalString("model_path").orElseGet(() -> config.getOptionalValue("remotemedia.vad.model-path", String.class).orElse(""));

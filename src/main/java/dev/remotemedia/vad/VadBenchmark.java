@@ -187,9 +187,7 @@ public final class VadBenchmark {
     private static int quiet(float[] audio) {
         int n = 0;
         for (int w = 0; w + WINDOW <= audio.length; w += WINDOW) {
-            double sq = 0;
-            for (int i = w; i < w + WINDOW; i++) sq += audio[i] * audio[i];
-            if (sq / WINDOW < 1e-6) n++;
+            if (dev.remotemedia.audio.AudioLevels.meanSquare(audio, w, WINDOW) < 1e-6) n++;
         }
         return n;
     }

@@ -5,7 +5,12 @@ import io.smallrye.config.WithDefault;
 
 import java.util.Optional;
 
-/** `remotemedia.vad.*`: the Silero VAD model. */
+/**
+ * `remotemedia.vad.*`: the Silero VAD model. Nothing injects it (SileroVAD reads these keys through
+ * MicroProfile Config, as in the CLI), so it is @Unremovable: Quarkus registers a mapping without an
+ * injection point only then, and would otherwise refuse a -Dremotemedia.vad.… at start-up.
+ */
+@io.quarkus.arc.Unremovable
 @ConfigMapping(prefix = "remotemedia.vad")
 public interface VadConfig {
     /** Silero ONNX file used instead of the bundled model (a node's `model_path` wins; env REMOTEMEDIA_VAD_MODEL_PATH). */

@@ -34,4 +34,11 @@ class AudioLevelsTest {
     void stereoCountsFramesNotSamples() {
         assertEquals(100, AudioLevels.of(new float[200], 1000, 2).samples());
     }
+
+    @Test
+    void meanSquareCoversOnlyTheGivenRange() {
+        float[] s = {9f, 0.5f, -0.5f, 0.5f, -0.5f, 9f};
+        assertEquals(0.25, AudioLevels.meanSquare(s, 1, 4), 1e-12);
+        assertEquals(0.0, AudioLevels.meanSquare(s, 2, 0));
+    }
 }
